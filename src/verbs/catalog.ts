@@ -1,0 +1,19 @@
+import type { VerbDefinition } from './types.js';
+
+/**
+ * The verbs this build ships. Each loads lazily, so `modelops --help` and verbs that run no model
+ * do not pay for onnxruntime, Octokit or ajv at startup.
+ */
+export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise<VerbDefinition> }> = {
+  version: {
+    summary: 'register a model: content hash, I/O signature, semver bump from the signature diff, GTO tag',
+    load: async () => (await import('./version/definition.js')).versionVerb,
+  },
+};
+
+/** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
+export const PLANNED_VERBS = ['audit', 'convert', 'optimize', 'evaluate', 'tune', 'deploy'] as const;
+
+export function verbNames(): string[] {
+  return Object.keys(VERB_CATALOG);
+}

@@ -1,0 +1,27 @@
+import type { InputSpec } from './types.js';
+
+/**
+ * Inputs several verbs take. Declared once here so every verb (and every action.yml, which a
+ * test compares against these) spells and describes them the same way.
+ */
+export const CONFIG_INPUT: InputSpec = {
+  name: 'config',
+  description: 'Path of modelops.yaml, relative to the repository root.',
+  type: 'string',
+  default: 'modelops.yaml',
+};
+
+export const GITHUB_TOKEN_INPUT: InputSpec = {
+  name: 'github-token',
+  description:
+    'Token for the GitHub API (PR comments, checks, deployments). On the CLI, GITHUB_TOKEN from the environment is used.',
+  type: 'string',
+  actionDefault: '${{ github.token }}',
+  secret: true,
+};
+
+export const MODEL_INPUT: InputSpec = {
+  name: 'model',
+  description: 'Path of the model file, e.g. models/churn/model.onnx.',
+  type: 'string',
+};
