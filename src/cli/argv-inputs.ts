@@ -45,8 +45,9 @@ export function argvInputSource(verb: string, specs: readonly InputSpec[], argv:
     }
     const spec = byName.get(name) ?? negated(name);
     if (!spec) {
+      // Stop at the first unknown flag: its value would otherwise look like a stray argument.
       unknown.push(name);
-      continue;
+      break;
     }
     if (eq !== -1) {
       add(spec.name, arg.slice(eq + 1));

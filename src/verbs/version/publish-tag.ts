@@ -1,0 +1,63 @@
+import { UsageError } from '../../core/errors.js';
+import { computeRegistryState, type RegistryState } from '../../core/registry/events.js';
+import type { Git } from '../../platform/git/index.js';
+import type { Logger } from '../../platform/logger.js';
+
+/** How many times a run that lost a push race re-plans with the next free version. */
+export const MAX_PUSH_ATTEMPTS = 10;
+
+/** Reads the registry as the remote sees it (fetching tags first when a remote is configured). */
+export async function readRegistry(git: Git, remote: string | undefined): Promise<RegistryState> {
+  if (remote) await git.fetchTags(remote);
+  return computeRegistryState(await git.listTags());
+}
+
+export async function hasRemote(git: Git, remote: string): Promise<boolean> {
+  const remotes = (await git.run(['remote'])).split('\n').map((r) => r.trim());
+  return remotes.includes(remote);
+}
+
+/**
+ * Creates the annotated tag and, when asked, pushes it. Pushing a tag that does not exist yet is
+ * atomic on the remote, so of two concurrent runs exactly one wins; the loser re-reads the
+ * registry and tries again with whatever version is free then. A failed run deletes its local tag,
+ * so nothing half-made is left behind.
+ */
+export async function publishTag(options: {
+  git: Git;
+  logger: Logger;
+  target: string;
+  push: boolean;
+  remote: string;
+  /** Builds tag name and message from a fresh registry state; called again after a lost race. */
+  plan: (state: RegistryState) => { tag: string; message: string } | null;
+}): Promise<{ tag: string; pushed: boolean; attempts: number } | null> {
+  const { git, logger } = options;
+  for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
+    const state = await readRegistry(git, options.push ? options.remote : undefined);
+    const next = options.plan(state);
+    if (!next) return null;
+    await git.createAnnotatedTag(next.tag, options.target, next.message);
+    if (!options.push) return { tag: next.tag, pushed: false, attempts: attempt };
+    let result;
+    try {
+      result = await git.pushTag(options.remote, next.tag);
+    } catch (error) {
+      await git.deleteLocalTag(next.tag);
+      throw new UsageError(`pushing ${next.tag} to ${options.remote} failed: ${(error as Error).message}`, {
+        fix: 'check the remote URL and that the token may write (permissions: contents: write)',
+      });
+    }
+    if (result.ok) return { tag: next.tag, pushed: true, attempts: attempt };
+    await git.deleteLocalTag(next.tag);
+    if (result.reason !== 'exists') {
+      throw new UsageError(`${options.remote} rejected ${next.tag}: ${result.message}`, {
+        fix: 'check branch/tag protection rules and the token permissions (contents: write)',
+      });
+    }
+    logger.info(`${next.tag} was taken by a concurrent run; re-reading the registry (attempt ${attempt + 1})`);
+  }
+  throw new UsageError(`gave up after ${MAX_PUSH_ATTEMPTS} attempts to push a version tag: others kept winning the race`, {
+    fix: 'run version again once concurrent runs have finished',
+  });
+}
