@@ -5,3 +5,8 @@ export function escapeCell(text: string): string {
     .replace(/@(?=\w)/g, '@\u200b')
     .replace(/\r?\n/g, ' ');
 }
+
+/** A code span: backslashes are literal inside one, so only backticks need neutralizing. */
+export function codeSpan(text: string): string {
+  return '`' + text.replace(/`/g, "'").replace(/\r?\n/g, ' ') + '`';
+}

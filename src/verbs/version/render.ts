@@ -1,4 +1,4 @@
-import { escapeCell } from './escape.js';
+import { codeSpan, escapeCell } from './escape.js';
 
 export interface VersionedModel {
   name: string;
@@ -40,7 +40,7 @@ export function renderVersionSummary(models: readonly VersionedModel[], dryRun: 
   if (models.length === 0) return '### modelops version\n\nNo model changed.\n';
   const rows = models.map(
     (m) =>
-      `| ${escapeCell(m.name)} | ${m.status === 'unchanged' ? 'unchanged' : dryRun ? 'planned' : m.pushed ? 'pushed' : 'tagged'} | \`${escapeCell(m.tag)}\` | ${m.previous ? `v${m.previous}` : '—'} | ${m.bump} | \`${m.sha256.slice(0, 12)}\` | ${m.size.toLocaleString('en-US')} |`,
+      `| ${escapeCell(m.name)} | ${m.status === 'unchanged' ? 'unchanged' : dryRun ? 'planned' : m.pushed ? 'pushed' : 'tagged'} | ${codeSpan(m.tag)} | ${m.previous ? `v${m.previous}` : '—'} | ${m.bump} | ${codeSpan(m.sha256.slice(0, 12))} | ${m.size.toLocaleString('en-US')} |`,
   );
   const changes = models
     .filter((m) => m.changes.length > 0)
