@@ -14,6 +14,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const verbs = readdirSync(join(root, 'actions')).filter((d) => existsSync(join(root, 'actions', d, 'action.yml')));
 const entryPoints = {
   cli: join(root, 'src/cli/index.ts'),
+  demo: join(root, 'src/demo/main.ts'),
   'actions/main': join(root, 'src/actions/main.ts'),
   ...Object.fromEntries(verbs.map((v) => [`actions/${v}`, join(root, `src/actions/${v}.ts`)])),
 };

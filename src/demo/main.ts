@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createSession, rowsToTensor } from '../platform/runtime/index.js';
+import { GitCli } from '../platform/git/index.js';
+import { logisticToOnnx } from './logistic-onnx.js';
+import { makeChurnData, toCsv } from './sample-data.js';
+import { trainLogistic } from './train-logistic.js';
+
+/**
+ * `npm run demo`: the main job end to end on an embedded default. Makes its own data and model,
+ * a bare git remote with LFS on disk, and runs the real CLI against it, as a user would.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, 'cli.js');
+const say = (text = '') => process.stdout.write(text + '\n');
+const step = (text: string) => say(`\n\x1b[1m▶ ${text}\x1b[0m`);
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'modelops-demo-'));
+  // Keep the user's own git configuration out of the demo, and the demo out of it.
+  const gitEnv = { GIT_CONFIG_GLOBAL: join(root, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' };
+  await writeFile(gitEnv.GIT_CONFIG_GLOBAL, '[user]\n\tname = Demo User\n\temail = demo@example.test\n[init]\n\tdefaultBranch = main\n');
+  const remote = join(root, 'registry.git');
+  const work = join(root, 'work');
+  const git = new GitCli({ cwd: root, env: gitEnv });
+
+  step('Sample data and a model trained in TypeScript, written as ONNX by our writer');
+  const train = makeChurnData(800, 7);
+  const test = makeChurnData(400, 11);
+  let model = trainLogistic(train.rows, train.labels, { epochs: 60 });
+  say(`  trained logistic regression on ${train.rows.length} rows: coefficients ${model.weights.map((w) => w.toFixed(3)).join(', ')}`);
+  say(`  accuracy on ${test.rows.length} held-out rows, run by onnxruntime-node: ${(await accuracy(logisticToOnnx(model, train.featureNames), test)).toFixed(4)}`);
+
+  step(`A registry: bare git remote with LFS at ${remote}`);
+  await git.run(['init', '--quiet', '--bare', remote]);
+  await git.run(['clone', '--quiet', pathToFileURL(remote).href, work]);
+  const repo = new GitCli({ cwd: work, env: gitEnv });
+  await repo.run(['lfs', 'install', '--local']);
+  await repo.run(['lfs', 'track', 'models/**/*.onnx']);
+  await mkdir(join(work, 'models/churn'), { recursive: true });
+  await mkdir(join(work, 'data'), { recursive: true });
+  await writeFile(join(work, 'data/churn-test.csv'), toCsv(test));
+  await writeFile(
+    join(work, 'modelops.yaml'),
+    [
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/OWNER/modelops/main/docs/schema/modelops.schema.json',
+      'version: 1',
+      'models:',
+      '  churn:',
+      '    path: models/churn/model.onnx',
+      '',
+    ].join('\n'),
+  );
+  const commit = async (message: string, bytes: Uint8Array) => {
+    await writeFile(join(work, 'models/churn/model.onnx'), bytes);
+    await repo.run(['add', '-A']);
+    await repo.run(['commit', '--quiet', '-m', message]);
+    await repo.run(['push', '--quiet', 'origin', 'main']);
+  };
+  await commit('Add churn model', logisticToOnnx(model, train.featureNames));
+  say('  committed models/churn/model.onnx through Git LFS and pushed');
+
+  step('modelops version --push   (first version)');
+  await runCli(['version', '--model', 'models/churn/model.onnx', '--push'], work, gitEnv);
+
+  step('Retrain with more epochs: same signature, new weights → patch');
+  model = trainLogistic(train.rows, train.labels, { epochs: 400 });
+  say(`  accuracy now ${(await accuracy(logisticToOnnx(model, train.featureNames), test)).toFixed(4)}`);
+  await commit('Retrain churn (400 epochs)', logisticToOnnx(model, train.featureNames));
+  await runCli(['version', '--model', 'models/churn/model.onnx', '--push'], work, gitEnv);
+
+  step('Expose the logit as a second output: the signature grew → minor');
+  await commit('Expose logit', logisticToOnnx(model, train.featureNames, { withLogit: true }));
+  await runCli(['version', '--model', 'models/churn/model.onnx', '--push', '--json'], work, gitEnv, (json) => {
+    const r = JSON.parse(json) as { tag: string; bump: string; changes: string[] };
+    return `  --json: tag ${r.tag}, bump ${r.bump}, changes: ${r.changes.join('; ')}`;
+  });
+
+  step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
+  const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
+  for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}'))) say(`  ${line.split('refs/tags/')[1]}`);
+  say(`  LFS objects in the remote: ${await countFiles(join(remote, 'lfs/objects'))}`);
+  const message = await repo.run(['tag', '-l', '--format=%(contents:subject)', 'churn@v1.1.0']);
+  say(`  churn@v1.1.0 says: "${message.trim()}" (+ JSON evidence: sha256, signature, actor, commit)`);
+
+  say(`\nDone. Explore it: cd ${work} && git tag -n20`);
+}
+
+async function accuracy(model: Uint8Array, data: { rows: number[][]; labels: number[] }): Promise<number> {
+  const session = await createSession(model, { source: 'demo model' });
+  try {
+    const out = await session.run({ features: rowsToTensor(data.rows, 'float') });
+    const probabilities = out.churn_probability!.data as Float32Array;
+    const correct = data.labels.filter((label, i) => (probabilities[i]! >= 0.5 ? 1 : 0) === label).length;
+    return correct / data.labels.length;
+  } finally {
+    await session.release();
+  }
+}
+
+function runCli(args: string[], cwd: string, env: Record<string, string>, format?: (stdout: string) => string): Promise<void> {
+  say(`  $ modelops ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      if (stderr.trim()) process.stderr.write(stderr.replace(/^/gm, '  '));
+      if (error) return reject(new Error(`modelops ${args[0]} failed: ${stderr.trim() || error.message}`));
+      say(format ? format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
+      resolve();
+    });
+  });
+}
+
+async function countFiles(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).length;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
