@@ -6,7 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -15,8 +17,14 @@ export default tseslint.config(
     // Core stays pure: no GitHub toolkit, no environment reads.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@actions/*', '@octokit/*', '**/platform/**', '**/actions/**', '**/cli/**'] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'core reads no environment; pass values in.' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@actions/*', '@octokit/*', '**/platform/**', '**/actions/**', '**/cli/**'] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'core reads no environment; pass values in.' },
+      ],
     },
   },
 );

@@ -3,7 +3,16 @@
 // onnxruntime-node stays external (its native addon and libonnxruntime.so are loaded by path, which
 // bundlers cannot follow) and is copied beside the bundle as dist/node_modules, linux-x64 only.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +20,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-const verbs = readdirSync(join(root, 'actions')).filter((d) => existsSync(join(root, 'actions', d, 'action.yml')));
+const verbs = readdirSync(join(root, 'actions')).filter((d) =>
+  existsSync(join(root, 'actions', d, 'action.yml')),
+);
 const entryPoints = {
   cli: join(root, 'src/cli/index.ts'),
   demo: join(root, 'src/demo/main.ts'),
@@ -33,7 +44,9 @@ await build({
   external: ['onnxruntime-node'],
   define: { MODELOPS_VERSION: JSON.stringify(pkg.version) },
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __modelopsRequire } from 'node:module'; const require = __modelopsRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __modelopsRequire } from 'node:module'; const require = __modelopsRequire(import.meta.url);",
+  },
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
@@ -57,11 +70,19 @@ function copyRuntime() {
   const common = join(root, 'node_modules/onnxruntime-common');
   mkdirSync(modules, { recursive: true });
   cpSync(join(ort, 'package.json'), join(modules, 'onnxruntime-node/package.json'));
-  cpSync(join(ort, 'dist'), join(modules, 'onnxruntime-node/dist'), { recursive: true, filter: (s) => !s.endsWith('.map') });
+  cpSync(join(ort, 'dist'), join(modules, 'onnxruntime-node/dist'), {
+    recursive: true,
+    filter: (s) => !s.endsWith('.map'),
+  });
   // Runners are linux-x64; other platforms' binaries would triple the size of a release ref.
-  cpSync(join(ort, 'bin/napi-v6/linux/x64'), join(modules, 'onnxruntime-node/bin/napi-v6/linux/x64'), { recursive: true });
+  cpSync(join(ort, 'bin/napi-v6/linux/x64'), join(modules, 'onnxruntime-node/bin/napi-v6/linux/x64'), {
+    recursive: true,
+  });
   cpSync(join(common, 'package.json'), join(modules, 'onnxruntime-common/package.json'));
-  cpSync(join(common, 'dist'), join(modules, 'onnxruntime-common/dist'), { recursive: true, filter: (s) => !s.endsWith('.map') });
+  cpSync(join(common, 'dist'), join(modules, 'onnxruntime-common/dist'), {
+    recursive: true,
+    filter: (s) => !s.endsWith('.map'),
+  });
 }
 
 function listFiles(dir) {

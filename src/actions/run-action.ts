@@ -15,7 +15,9 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
   try {
     const entry = VERB_CATALOG[verbName];
     if (!entry) {
-      throw new UsageError(`unknown command '${verbName}'`, { fix: `set command: to one of ${verbNames().join(', ')}` });
+      throw new UsageError(`unknown command '${verbName}'`, {
+        fix: `set command: to one of ${verbNames().join(', ')}`,
+      });
     }
     const verb = await entry.load();
     for (const input of verb.inputs.filter((i) => i.secret)) {
@@ -35,7 +37,8 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
     core.setOutput('result', JSON.stringify(outcome.result));
     if (outcome.summary) await core.summary.addRaw(outcome.summary, true).write();
     if (outcome.text) core.info(outcome.text);
-    if (outcome.exitCode !== 0) core.setFailed(`modelops ${verb.name}: ${String(outcome.result.verdict ?? 'failed')}`);
+    if (outcome.exitCode !== 0)
+      core.setFailed(`modelops ${verb.name}: ${String(outcome.result.verdict ?? 'failed')}`);
   } catch (error) {
     if (isUsageError(error)) {
       core.setFailed(error.message);

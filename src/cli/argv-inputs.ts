@@ -15,7 +15,11 @@ export interface ParsedArgv {
  * Reads `--name value`, `--name=value`, `--flag` / `--no-flag` for booleans, repeated flags for
  * lists, and bare arguments for the verb's positional input. Names are the action input names.
  */
-export function argvInputSource(verb: string, specs: readonly InputSpec[], argv: readonly string[]): ParsedArgv {
+export function argvInputSource(
+  verb: string,
+  specs: readonly InputSpec[],
+  argv: readonly string[],
+): ParsedArgv {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const values = new Map<string, string[]>();
   const unknown: string[] = [];

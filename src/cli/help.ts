@@ -30,7 +30,10 @@ export function verbHelp(verb: VerbDefinition): string {
   for (const input of verb.inputs) {
     const flag = input.positional ? `${input.name.toUpperCase()}... | --${input.name}` : `--${input.name}`;
     const value = input.type === 'boolean' ? '' : input.choices ? ` ${input.choices.join('|')}` : ' VALUE';
-    const extra = [input.required ? 'required' : '', input.default !== undefined ? `default: ${input.default}` : '']
+    const extra = [
+      input.required ? 'required' : '',
+      input.default !== undefined ? `default: ${input.default}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     lines.push(`  ${(flag + value).padEnd(34)} ${input.description}${extra ? ` (${extra})` : ''}`);

@@ -45,7 +45,10 @@ export async function runCli(io: CliIO): Promise<number> {
       return 0;
     }
     const inputs = parseInputs(verb.name, verb.inputs, source);
-    const logger = createConsoleLogger({ verbose: globals.has('verbose'), write: (l) => io.stderr(l + '\n') });
+    const logger = createConsoleLogger({
+      verbose: globals.has('verbose'),
+      write: (l) => io.stderr(l + '\n'),
+    });
     const mode = progressMode(io.env, io.stderrIsTTY, !globals.has('no-progress'));
     const outcome = await verb.run(inputs, {
       logger,
@@ -66,13 +69,19 @@ function reportError(error: unknown, io: CliIO, wantsJson: boolean, verbName: st
   const prefix = verbName && VERB_CATALOG[verbName] ? `modelops ${verbName}` : 'modelops';
   if (isUsageError(error)) {
     io.stderr(`${prefix}: error: ${oneLine(error.message)}\n`);
-    if (wantsJson) io.stdout(JSON.stringify({ error: { kind: error.name, message: oneLine(error.message), exitCode: 2 } }) + '\n');
+    if (wantsJson)
+      io.stdout(
+        JSON.stringify({ error: { kind: error.name, message: oneLine(error.message), exitCode: 2 } }) + '\n',
+      );
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`${prefix}: internal error (a bug, please report it): ${oneLine(message)}\n`);
   if (io.env.MODELOPS_DEBUG && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
-  if (wantsJson) io.stdout(JSON.stringify({ error: { kind: 'InternalError', message: oneLine(message), exitCode: 3 } }) + '\n');
+  if (wantsJson)
+    io.stdout(
+      JSON.stringify({ error: { kind: 'InternalError', message: oneLine(message), exitCode: 3 } }) + '\n',
+    );
   return 3;
 }
 

@@ -6,9 +6,15 @@ import type { LogisticModel } from './train-logistic.js';
  * features[batch, F] → MatMul → Add → Sigmoid → churn_probability[batch, 1].
  * `withLogit` also exposes the pre-sigmoid score: a new output, so `version` bumps minor.
  */
-export function logisticToOnnx(model: LogisticModel, featureNames: readonly string[], options: { withLogit?: boolean } = {}): Uint8Array {
+export function logisticToOnnx(
+  model: LogisticModel,
+  featureNames: readonly string[],
+  options: { withLogit?: boolean } = {},
+): Uint8Array {
   const features = model.weights.length;
-  const outputs = [{ name: 'churn_probability', elementType: 'float', shape: ['batch', 1] as (string | number)[] }];
+  const outputs = [
+    { name: 'churn_probability', elementType: 'float', shape: ['batch', 1] as (string | number)[] },
+  ];
   if (options.withLogit) outputs.push({ name: 'logit', elementType: 'float', shape: ['batch', 1] });
   return writeModel(
     buildModel({

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'modelops-demo-'));
   // Keep the user's own git configuration out of the demo, and the demo out of it.
   const gitEnv = { GIT_CONFIG_GLOBAL: join(root, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' };
-  await writeFile(gitEnv.GIT_CONFIG_GLOBAL, '[user]\n\tname = Demo User\n\temail = demo@example.test\n[init]\n\tdefaultBranch = main\n');
+  await writeFile(
+    gitEnv.GIT_CONFIG_GLOBAL,
+    '[user]\n\tname = Demo User\n\temail = demo@example.test\n[init]\n\tdefaultBranch = main\n',
+  );
   const remote = join(root, 'registry.git');
   const work = join(root, 'work');
   const git = new GitCli({ cwd: root, env: gitEnv });
@@ -31,8 +34,12 @@ async function main(): Promise<void> {
   const train = makeChurnData(800, 7);
   const test = makeChurnData(400, 11);
   let model = trainLogistic(train.rows, train.labels, { epochs: 60 });
-  say(`  trained logistic regression on ${train.rows.length} rows: coefficients ${model.weights.map((w) => w.toFixed(3)).join(', ')}`);
-  say(`  accuracy on ${test.rows.length} held-out rows, run by onnxruntime-node: ${(await accuracy(logisticToOnnx(model, train.featureNames), test)).toFixed(4)}`);
+  say(
+    `  trained logistic regression on ${train.rows.length} rows: coefficients ${model.weights.map((w) => w.toFixed(3)).join(', ')}`,
+  );
+  say(
+    `  accuracy on ${test.rows.length} held-out rows, run by onnxruntime-node: ${(await accuracy(logisticToOnnx(model, train.featureNames), test)).toFixed(4)}`,
+  );
 
   step(`A registry: bare git remote with LFS at ${remote}`);
   await git.run(['init', '--quiet', '--bare', remote]);
@@ -74,14 +81,20 @@ async function main(): Promise<void> {
 
   step('Expose the logit as a second output: the signature grew → minor');
   await commit('Expose logit', logisticToOnnx(model, train.featureNames, { withLogit: true }));
-  await runCli(['version', '--model', 'models/churn/model.onnx', '--push', '--json'], work, gitEnv, (json) => {
-    const r = JSON.parse(json) as { tag: string; bump: string; changes: string[] };
-    return `  --json: tag ${r.tag}, bump ${r.bump}, changes: ${r.changes.join('; ')}`;
-  });
+  await runCli(
+    ['version', '--model', 'models/churn/model.onnx', '--push', '--json'],
+    work,
+    gitEnv,
+    (json) => {
+      const r = JSON.parse(json) as { tag: string; bump: string; changes: string[] };
+      return `  --json: tag ${r.tag}, bump ${r.bump}, changes: ${r.changes.join('; ')}`;
+    },
+  );
 
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
-  for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}'))) say(`  ${line.split('refs/tags/')[1]}`);
+  for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}')))
+    say(`  ${line.split('refs/tags/')[1]}`);
   say(`  LFS objects in the remote: ${await countFiles(join(remote, 'lfs/objects'))}`);
   const message = await repo.run(['tag', '-l', '--format=%(contents:subject)', 'churn@v1.1.0']);
   say(`  churn@v1.1.0 says: "${message.trim()}" (+ JSON evidence: sha256, signature, actor, commit)`);
@@ -101,15 +114,25 @@ async function accuracy(model: Uint8Array, data: { rows: number[][]; labels: num
   }
 }
 
-function runCli(args: string[], cwd: string, env: Record<string, string>, format?: (stdout: string) => string): Promise<void> {
+function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  format?: (stdout: string) => string,
+): Promise<void> {
   say(`  $ modelops ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      if (stderr.trim()) process.stderr.write(stderr.replace(/^/gm, '  '));
-      if (error) return reject(new Error(`modelops ${args[0]} failed: ${stderr.trim() || error.message}`));
-      say(format ? format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
-      resolve();
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        if (stderr.trim()) process.stderr.write(stderr.replace(/^/gm, '  '));
+        if (error) return reject(new Error(`modelops ${args[0]} failed: ${stderr.trim() || error.message}`));
+        say(format ? format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
+        resolve();
+      },
+    );
   });
 }
 

@@ -7,7 +7,11 @@ export interface LogisticModel {
   bias: number;
 }
 
-export function trainLogistic(rows: readonly number[][], labels: readonly number[], options: { epochs: number; learningRate?: number; l2?: number }): LogisticModel {
+export function trainLogistic(
+  rows: readonly number[][],
+  labels: readonly number[],
+  options: { epochs: number; learningRate?: number; l2?: number },
+): LogisticModel {
   const features = rows[0]?.length ?? 0;
   const weights = new Array<number>(features).fill(0);
   let bias = 0;

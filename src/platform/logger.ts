@@ -20,7 +20,9 @@ export interface Logger {
 }
 
 /** Logger for terminals: everything on stderr. */
-export function createConsoleLogger(options: { verbose?: boolean; write?: (line: string) => void } = {}): Logger {
+export function createConsoleLogger(
+  options: { verbose?: boolean; write?: (line: string) => void } = {},
+): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const where = (loc?: SourceLocation) =>
     loc?.file ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: ` : '';

@@ -22,7 +22,11 @@ export interface ProgressOptions {
  * Actions renders no carriage returns), nothing when stderr is not for people (--json piping
  * still shows progress on stderr; only --no-progress silences it).
  */
-export function progressMode(env: Readonly<Record<string, string | undefined>>, isTTY: boolean, enabled = true): ProgressMode {
+export function progressMode(
+  env: Readonly<Record<string, string | undefined>>,
+  isTTY: boolean,
+  enabled = true,
+): ProgressMode {
   if (!enabled) return 'off';
   if (env.GITHUB_ACTIONS === 'true' || env.CI === 'true') return 'lines';
   return isTTY ? 'bar' : 'off';

@@ -74,7 +74,9 @@ function convert(verb: string, spec: InputSpec, values: string[], kind: InputSou
       const lower = value.toLowerCase();
       if (TRUE.has(lower)) return true;
       if (FALSE.has(lower)) return false;
-      throw new UsageError(`${where} must be true or false, got '${value}'`, { fix: `use ${where}=true or false` });
+      throw new UsageError(`${where} must be true or false, got '${value}'`, {
+        fix: `use ${where}=true or false`,
+      });
     }
     case 'number': {
       const n = Number(value);

@@ -13,9 +13,15 @@ describe('the built version action, run as a runner runs it (Node 24, copy witho
 
   beforeAll(async () => {
     repo = await makeRepoWithRemote({ lfs: true });
-    before = await repo.commit({ '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n', 'README.md': '# models\n' }, 'init');
+    before = await repo.commit(
+      { '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n', 'README.md': '# models\n' },
+      'init',
+    );
     after = await repo.commit({ [MODEL]: linearModelBytes() }, 'add churn');
-    execFileSync('git', ['push', '-q', 'origin', 'main'], { cwd: repo.dir, env: { ...process.env, ...repo.env } });
+    execFileSync('git', ['push', '-q', 'origin', 'main'], {
+      cwd: repo.dir,
+      env: { ...process.env, ...repo.env },
+    });
   });
   afterAll(async () => repo.cleanup());
 
@@ -30,7 +36,12 @@ describe('the built version action, run as a runner runs it (Node 24, copy witho
       extraEnv: repo.env,
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.outputs).toMatchObject({ name: 'churn', version: 'v1.0.0', tag: 'churn@v1.0.0', bump: 'initial' });
+    expect(run.outputs).toMatchObject({
+      name: 'churn',
+      version: 'v1.0.0',
+      tag: 'churn@v1.0.0',
+      bump: 'initial',
+    });
     expect(JSON.parse(run.outputs.models!)).toHaveLength(1);
     expect(JSON.parse(run.outputs.result!).pushed).toBe(true);
     expect(run.summary).toContain('| churn | pushed | `churn@v1.0.0` |');
@@ -51,15 +62,29 @@ describe('the built version action, run as a runner runs it (Node 24, copy witho
   });
 
   it('bad input fails with one ::error:: line and exit 2, no stack trace', async () => {
-    const run = await runBuiltAction({ action: 'version', workspace: repo.dir, inputs: { bump: 'sideways' }, extraEnv: repo.env });
+    const run = await runBuiltAction({
+      action: 'version',
+      workspace: repo.dir,
+      inputs: { bump: 'sideways' },
+      extraEnv: repo.env,
+    });
     expect(run.exitCode).toBe(2);
-    expect(run.annotations).toEqual(["::error::input 'bump' must be one of auto, major, minor, patch, got 'sideways' — see 'modelops version --help'"]);
+    expect(run.annotations).toEqual([
+      "::error::input 'bump' must be one of auto, major, minor, patch, got 'sideways' — see 'modelops version --help'",
+    ]);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
   });
 
   it('an unknown command: on the root action names the valid ones', async () => {
-    const run = await runBuiltAction({ action: 'main', workspace: repo.dir, inputs: { command: 'publish' }, extraEnv: repo.env });
+    const run = await runBuiltAction({
+      action: 'main',
+      workspace: repo.dir,
+      inputs: { command: 'publish' },
+      extraEnv: repo.env,
+    });
     expect(run.exitCode).toBe(2);
-    expect(run.annotations[0]).toMatch(/^::error::unknown command 'publish' — set command: to one of version/);
+    expect(run.annotations[0]).toMatch(
+      /^::error::unknown command 'publish' — set command: to one of version/,
+    );
   });
 });

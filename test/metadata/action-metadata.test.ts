@@ -33,25 +33,28 @@ describe('action metadata contract', () => {
     expect(readFileSync(join(root, `src/actions/${verb}.ts`), 'utf8')).toContain(`runAction('${verb}')`);
   });
 
-  it.each(verbs.map((v) => [v.name, v] as const))('%s: action.yml declares exactly the inputs and outputs the code reads', (name, verb) => {
-    const meta = read(`actions/${name}/action.yml`);
-    const declared = Object.entries(meta.inputs ?? {}).map(([input, spec]) => ({
-      name: input,
-      description: spec.description,
-      required: spec.required ?? false,
-      default: spec.default,
-    }));
-    const code = verb.inputs.map((i) => ({
-      name: i.name,
-      description: i.description,
-      required: i.required ?? false,
-      default: i.actionDefault ?? i.default,
-    }));
-    expect(declared).toEqual(code);
-    expect(Object.entries(meta.outputs ?? {}).map(([o, s]) => ({ name: o, description: s.description }))).toEqual(
-      verb.outputs.map((o) => ({ name: o.name, description: o.description })),
-    );
-  });
+  it.each(verbs.map((v) => [v.name, v] as const))(
+    '%s: action.yml declares exactly the inputs and outputs the code reads',
+    (name, verb) => {
+      const meta = read(`actions/${name}/action.yml`);
+      const declared = Object.entries(meta.inputs ?? {}).map(([input, spec]) => ({
+        name: input,
+        description: spec.description,
+        required: spec.required ?? false,
+        default: spec.default,
+      }));
+      const code = verb.inputs.map((i) => ({
+        name: i.name,
+        description: i.description,
+        required: i.required ?? false,
+        default: i.actionDefault ?? i.default,
+      }));
+      expect(declared).toEqual(code);
+      expect(
+        Object.entries(meta.outputs ?? {}).map(([o, s]) => ({ name: o, description: s.description })),
+      ).toEqual(verb.outputs.map((o) => ({ name: o.name, description: o.description })));
+    },
+  );
 
   it('inputs shared by several actions are declared identically everywhere (root action included)', () => {
     const seen = new Map<string, { file: string; spec: unknown }>();
@@ -68,22 +71,37 @@ describe('action metadata contract', () => {
   it('the root action declares command plus every input of every verb, and runs the dispatcher', () => {
     const meta = read('action.yml');
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/actions/main.js' });
-    for (const verb of verbs) for (const input of verb.inputs) expect(Object.keys(meta.inputs ?? {})).toContain(input.name);
+    for (const verb of verbs)
+      for (const input of verb.inputs) expect(Object.keys(meta.inputs ?? {})).toContain(input.name);
   });
 
-  it.each(verbs.map((v) => [v.name, v] as const))('%s: every input is a CLI flag of the same name', (_name, verb) => {
-    for (const input of verb.inputs) {
-      const value = input.type === 'boolean' ? 'true' : input.type === 'number' ? '3' : (input.choices?.[0] ?? 'x');
-      const { source } = argvInputSource(verb.name, verb.inputs, [`--${input.name}=${value}`]);
-      const parsed = parseInputs(verb.name, verb.inputs, source);
-      expect(parsed[input.name]).toEqual(input.type === 'boolean' ? true : input.type === 'number' ? 3 : input.type === 'list' ? [value] : value);
-    }
-  });
+  it.each(verbs.map((v) => [v.name, v] as const))(
+    '%s: every input is a CLI flag of the same name',
+    (_name, verb) => {
+      for (const input of verb.inputs) {
+        const value =
+          input.type === 'boolean' ? 'true' : input.type === 'number' ? '3' : (input.choices?.[0] ?? 'x');
+        const { source } = argvInputSource(verb.name, verb.inputs, [`--${input.name}=${value}`]);
+        const parsed = parseInputs(verb.name, verb.inputs, source);
+        expect(parsed[input.name]).toEqual(
+          input.type === 'boolean'
+            ? true
+            : input.type === 'number'
+              ? 3
+              : input.type === 'list'
+                ? [value]
+                : value,
+        );
+      }
+    },
+  );
 
   it('no code reads action inputs except through the shared parser', () => {
     const offenders: string[] = [];
     const walk = (dir: string): string[] =>
-      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
+      );
     for (const file of walk('src')) {
       const text = readFileSync(join(root, file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
@@ -91,6 +109,10 @@ describe('action metadata contract', () => {
       if (/core\.getInput\(|getBooleanInput\(|INPUT_/.test(text)) offenders.push(file);
     }
     // env-inputs.ts is the parser's source; main.ts reads the root action's `command`; run-action masks secret inputs.
-    expect(offenders.sort()).toEqual(['src/actions/env-inputs.ts', 'src/actions/main.ts', 'src/actions/run-action.ts']);
+    expect(offenders.sort()).toEqual([
+      'src/actions/env-inputs.ts',
+      'src/actions/main.ts',
+      'src/actions/run-action.ts',
+    ]);
   });
 });

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,17 +110,25 @@ export async function runBuiltAction(options: RunActionOptions): Promise<ActionR
   for (const [name, input] of Object.entries(meta.inputs ?? {})) {
     env[`INPUT_${name.toUpperCase()}`] = resolveDefault(input.default ?? '');
   }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.inputs ?? {}))
+    env[`INPUT_${name.toUpperCase()}`] = value;
   Object.assign(env, options.extraEnv);
 
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(
-      NODE24,
-      [join(actionDir, meta.runs.main)],
-      { cwd: options.workspace, env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (error, out, err) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
-    );
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+    (done) => {
+      execFile(
+        NODE24,
+        [join(actionDir, meta.runs.main)],
+        { cwd: options.workspace, env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+        (error, out, err) =>
+          done({
+            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+            stdout: out,
+            stderr: err,
+          }),
+      );
+    },
+  );
   return {
     exitCode: code,
     stdout,
@@ -144,5 +160,7 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 /** The action directories a runner could `uses:`. */
 export function actionNames(): string[] {
-  return readdirSync(join(projectRoot, 'actions')).filter((d) => existsSync(join(projectRoot, 'actions', d, 'action.yml')));
+  return readdirSync(join(projectRoot, 'actions')).filter((d) =>
+    existsSync(join(projectRoot, 'actions', d, 'action.yml')),
+  );
 }

@@ -14,12 +14,20 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (`bin/modelops.js` → dist/cli.js) as a user would, in `cwd`. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; node?: string }): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; node?: string },
+): Promise<CliRun> {
   return new Promise((done) => {
     execFile(
       options.node ?? process.execPath,
       [CLI, ...args],
-      { cwd: options.cwd, env: { ...process.env, GITHUB_ACTIONS: '', CI: '', ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      {
+        cwd: options.cwd,
+        env: { ...process.env, GITHUB_ACTIONS: '', CI: '', ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => {
         const exitCode = error ? Number((error as { code?: number }).code ?? 1) : 0;
         let json: Record<string, unknown> | undefined;

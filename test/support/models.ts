@@ -6,7 +6,14 @@ import { buildModel, makeNode, makeTensor, writeModel } from '../../src/core/onn
  * `extraOutput` adds the logit as a second output (minor); `inputType` changes the dtype (major).
  */
 export function linearModelBytes(
-  options: { features?: number; weights?: number[]; bias?: number; extraOutput?: boolean; inputName?: string; inputType?: string } = {},
+  options: {
+    features?: number;
+    weights?: number[];
+    bias?: number;
+    extraOutput?: boolean;
+    inputName?: string;
+    inputType?: string;
+  } = {},
 ): Uint8Array {
   const features = options.features ?? 4;
   const weights = options.weights ?? Array.from({ length: features }, (_, i) => (i + 1) / 10);

@@ -16,7 +16,8 @@ import { renderVersionSummary, renderVersionText, type VersionedModel } from './
 
 export const versionVerb: VerbDefinition = {
   name: 'version',
-  description: 'register a model: content hash, I/O signature, semver bump from the signature diff, immutable GTO tag',
+  description:
+    'register a model: content hash, I/O signature, semver bump from the signature diff, immutable GTO tag',
   inputs: VERSION_INPUTS,
   outputs: VERSION_OUTPUTS,
   examples: [
@@ -35,7 +36,9 @@ export const versionVerb: VerbDefinition = {
     const push = inputs.push === true && !inputs['dry-run'];
     if (push && !(await hasRemote(git, remote))) {
       const { UsageError } = await import('../../core/errors.js');
-      throw new UsageError(`remote '${remote}' does not exist`, { fix: 'pass --remote NAME or add it with git remote add' });
+      throw new UsageError(`remote '${remote}' does not exist`, {
+        fix: 'pass --remote NAME or add it with git remote add',
+      });
     }
     const targets = await findModels({
       git,
@@ -48,7 +51,8 @@ export const versionVerb: VerbDefinition = {
     if (targets.length === 0) deps.logger.info('no model changed; nothing to version');
 
     const versioned: VersionedModel[] = [];
-    for (const t of targets) versioned.push(await versionOne(t, { root, git, target, remote, push, inputs, deps }));
+    for (const t of targets)
+      versioned.push(await versionOne(t, { root, git, target, remote, push, inputs, deps }));
 
     const first = versioned[0];
     const result = {
@@ -118,7 +122,13 @@ async function versionOne(
       : undefined;
   const actor = deps.env.GITHUB_ACTOR ?? (await git.run(['config', 'user.name']).catch(() => '')).trim();
 
-  let plan = planVersion(t.name, model, await readRegistry(git, ctx.push ? ctx.remote : undefined), bumpChoice, committedManifest);
+  let plan = planVersion(
+    t.name,
+    model,
+    await readRegistry(git, ctx.push ? ctx.remote : undefined),
+    bumpChoice,
+    committedManifest,
+  );
   let tag = formatTag({ kind: 'register', model: t.name, version: plan.version });
   let pushed = false;
   if (plan.status === 'new' && !dryRun) {
@@ -148,7 +158,10 @@ async function versionOne(
           commit: ctx.target,
           created_at: now,
         };
-        return { tag, message: formatTagMessage(`Register ${t.name} v${plan.version} (${plan.bump})`, evidence) };
+        return {
+          tag,
+          message: formatTagMessage(`Register ${t.name} v${plan.version} (${plan.bump})`, evidence),
+        };
       },
     });
     pushed = published?.pushed ?? false;
@@ -174,7 +187,18 @@ async function versionOne(
     await writeFileAtomic(join(ctx.root, manifestPath), serializeManifest(manifest));
     written = manifestPath;
   }
-  return { ...t, ...plan, tag, sha256: model.sha256, size: model.size, format: model.format, source: model.source, changes: plan.changes.map((c) => c.line), pushed, manifestPath: written };
+  return {
+    ...t,
+    ...plan,
+    tag,
+    sha256: model.sha256,
+    size: model.size,
+    format: model.format,
+    source: model.source,
+    changes: plan.changes.map((c) => c.line),
+    pushed,
+    manifestPath: written,
+  };
 }
 
 async function readManifest(path: string) {

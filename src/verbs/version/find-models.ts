@@ -67,13 +67,17 @@ export async function findModels(options: {
   }
   const models = paths.filter((p) => isModelPath(p, config)).sort();
   if (options.name && models.length > 1) {
-    throw new UsageError(`--name ${options.name} names one model but ${models.length} changed`, { fix: 'pass --model PATH too' });
+    throw new UsageError(`--name ${options.name} names one model but ${models.length} changed`, {
+      fix: 'pass --model PATH too',
+    });
   }
   return models.map((path) => ({ path, name: nameForPath(path, config, options.name) }));
 }
 
 /** The base commit from the event that triggered the run: a PR's base sha, a push's before-sha. */
-export async function baseFromEvent(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+export async function baseFromEvent(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
   if (!env.GITHUB_EVENT_PATH) return undefined;
   const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8').catch(() => '{}')) as {
     pull_request?: { base?: { sha?: string } };

@@ -9,7 +9,8 @@ export const VERSION_INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'name',
-    description: 'Registry name of the model (GTO grammar; dir=name in monorepos). Defaults to the folder under models/.',
+    description:
+      'Registry name of the model (GTO grammar; dir=name in monorepos). Defaults to the folder under models/.',
     type: 'string',
   },
   {
@@ -27,14 +28,21 @@ export const VERSION_INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'push',
-    description: 'Push the new tag to the remote; a concurrent run that took the same version makes this one retry.',
+    description:
+      'Push the new tag to the remote; a concurrent run that took the same version makes this one retry.',
     type: 'boolean',
     default: 'false',
   },
-  { name: 'remote', description: 'Git remote to push tags to and fetch tags from.', type: 'string', default: 'origin' },
+  {
+    name: 'remote',
+    description: 'Git remote to push tags to and fetch tags from.',
+    type: 'string',
+    default: 'origin',
+  },
   {
     name: 'base',
-    description: 'Base ref for finding changed models (defaults to the pull request base or the push before-sha).',
+    description:
+      'Base ref for finding changed models (defaults to the pull request base or the push before-sha).',
     type: 'string',
   },
   { name: 'head', description: 'Head ref for finding changed models.', type: 'string', default: 'HEAD' },

@@ -39,11 +39,15 @@ export async function inspectModel(
   const file = join(root, path);
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) {
-    throw new UsageError(`model file not found: ${path}`, { fix: 'check --model (paths are relative to the repository root)' });
+    throw new UsageError(`model file not found: ${path}`, {
+      fix: 'check --model (paths are relative to the repository root)',
+    });
   }
   const committed = await git.showFile(ref, path).catch(() => null);
   if (!committed) {
-    throw new UsageError(`${path} is not committed at ${ref}`, { fix: `commit it first (git add ${path} && git commit): tags point at commits` });
+    throw new UsageError(`${path} is not committed at ${ref}`, {
+      fix: `commit it first (git add ${path} && git commit): tags point at commits`,
+    });
   }
   const committedPointer = parseLfsPointer(committed);
   const head = await readHead(file);
@@ -52,9 +56,18 @@ export async function inspectModel(
   if (workingPointer) {
     // Only the pointer is here: hash and size come from it, in time independent of model size.
     if (!committedPointer || committedPointer.oid !== workingPointer.oid) {
-      throw new UsageError(`${path} differs from the committed version at ${ref}`, { fix: 'commit or discard the change first' });
+      throw new UsageError(`${path} differs from the committed version at ${ref}`, {
+        fix: 'commit or discard the change first',
+      });
     }
-    return { path, sha256: workingPointer.oid, size: workingPointer.size, format: formatFromName(path), source: 'pointer', opsets: [] };
+    return {
+      path,
+      sha256: workingPointer.oid,
+      size: workingPointer.size,
+      format: formatFromName(path),
+      source: 'pointer',
+      opsets: [],
+    };
   }
 
   const bar = progress(`sha256 ${path}`, info.size);
@@ -77,7 +90,12 @@ export async function inspectModel(
     irVersion: Number(model.irVersion),
     opsets: signature.opsets,
     ...(producer.producerName
-      ? { producer: { name: producer.producerName, ...(producer.producerVersion ? { version: producer.producerVersion } : {}) } }
+      ? {
+          producer: {
+            name: producer.producerName,
+            ...(producer.producerVersion ? { version: producer.producerVersion } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -106,7 +124,9 @@ function checkStorage(
     const fix = lfsTracked
       ? `it was committed before LFS tracked it; rewrite it into LFS: git lfs migrate import --include="${path}" --everything`
       : `track it with LFS and rewrite it: git lfs track "${path}" && git lfs migrate import --include="${path}" --everything`;
-    throw new UsageError(`${path} is committed as a plain ${size}-byte git blob, not through Git LFS`, { fix });
+    throw new UsageError(`${path} is committed as a plain ${size}-byte git blob, not through Git LFS`, {
+      fix,
+    });
   }
 }
 

@@ -40,20 +40,35 @@ export function planVersion(
     model.signature ?? (manifestSignature?.sha256 === model.sha256 ? manifestSignature.signature : undefined);
 
   if (latest && evidence?.sha256 === model.sha256) {
-    return { status: 'unchanged', version: latest.version, bump: 'none', changes: [], ...(signature ? { signature } : {}) };
+    return {
+      status: 'unchanged',
+      version: latest.version,
+      bump: 'none',
+      changes: [],
+      ...(signature ? { signature } : {}),
+    };
   }
   const taken = state.latestVersion(name);
   if (!taken) {
     const version = choice === 'auto' ? INITIAL_VERSION : incrementSemver('0.0.0', choice);
-    return { status: 'new', version, bump: choice === 'auto' ? 'initial' : choice, changes: [], ...(signature ? { signature } : {}) };
+    return {
+      status: 'new',
+      version,
+      bump: choice === 'auto' ? 'initial' : choice,
+      changes: [],
+      ...(signature ? { signature } : {}),
+    };
   }
   const changes = signature && evidence?.signature ? diffSignatures(evidence.signature, signature) : [];
   let bump: 'major' | 'minor' | 'patch';
   if (choice !== 'auto') bump = choice;
   else if (!signature) {
-    throw new UsageError(`cannot derive the semver bump of ${name}: only the LFS pointer of ${model.path} is checked out`, {
-      fix: `pass --bump major|minor|patch, or fetch the content: git lfs pull --include="${model.path}"`,
-    });
+    throw new UsageError(
+      `cannot derive the semver bump of ${name}: only the LFS pointer of ${model.path} is checked out`,
+      {
+        fix: `pass --bump major|minor|patch, or fetch the content: git lfs pull --include="${model.path}"`,
+      },
+    );
   } else bump = bumpFor(changes);
   return {
     status: 'new',

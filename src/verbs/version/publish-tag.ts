@@ -51,17 +51,24 @@ export async function publishTag(options: {
     if (result.ok) return { tag: next.tag, pushed: true, attempts: attempt };
     await git.deleteLocalTag(next.tag);
     // Two pushes creating the same ref at once: the loser sees a lock failure, not "already exists".
-    const lockContention = /failed to update ref|cannot lock ref|unable to create .*\.lock/i.test(result.message);
+    const lockContention = /failed to update ref|cannot lock ref|unable to create .*\.lock/i.test(
+      result.message,
+    );
     if (result.reason !== 'exists' && !lockContention) {
       throw new UsageError(`${options.remote} rejected ${next.tag}: ${result.message}`, {
         fix: 'check branch/tag protection rules and the token permissions (contents: write)',
       });
     }
-    logger.info(`${next.tag} was taken by a concurrent run; re-reading the registry (attempt ${attempt + 1})`);
+    logger.info(
+      `${next.tag} was taken by a concurrent run; re-reading the registry (attempt ${attempt + 1})`,
+    );
     // Jitter spreads the losers out so they do not collide again on the next version.
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
   }
-  throw new UsageError(`gave up after ${MAX_PUSH_ATTEMPTS} attempts to push a version tag: others kept winning the race`, {
-    fix: 'run version again once concurrent runs have finished',
-  });
+  throw new UsageError(
+    `gave up after ${MAX_PUSH_ATTEMPTS} attempts to push a version tag: others kept winning the race`,
+    {
+      fix: 'run version again once concurrent runs have finished',
+    },
+  );
 }

@@ -28,7 +28,9 @@ export function renderVersionText(models: readonly VersionedModel[], dryRun: boo
     const verb = dryRun ? 'would register' : m.pushed ? 'registered and pushed' : 'registered (local tag)';
     const from = m.previous ? `v${m.previous} → ` : '';
     lines.push(`${m.name}: ${verb} ${m.tag} (${from}v${m.version}, ${m.bump})`);
-    lines.push(`  sha256 ${m.sha256}  ${m.size} bytes  ${m.format}${m.source === 'pointer' ? ' (from LFS pointer)' : ''}`);
+    lines.push(
+      `  sha256 ${m.sha256}  ${m.size} bytes  ${m.format}${m.source === 'pointer' ? ' (from LFS pointer)' : ''}`,
+    );
     for (const change of m.changes) lines.push(`  ${change}`);
     if (m.manifestPath) lines.push(`  manifest written: ${m.manifestPath}`);
   }
@@ -44,7 +46,10 @@ export function renderVersionSummary(models: readonly VersionedModel[], dryRun: 
   );
   const changes = models
     .filter((m) => m.changes.length > 0)
-    .map((m) => `<details><summary>${escapeCell(m.name)}: ${m.changes.length} signature change(s)</summary>\n\n${m.changes.map((c) => `- ${escapeCell(c)}`).join('\n')}\n\n</details>`);
+    .map(
+      (m) =>
+        `<details><summary>${escapeCell(m.name)}: ${m.changes.length} signature change(s)</summary>\n\n${m.changes.map((c) => `- ${escapeCell(c)}`).join('\n')}\n\n</details>`,
+    );
   return [
     `### modelops version${dryRun ? ' (dry run)' : ''}`,
     '',

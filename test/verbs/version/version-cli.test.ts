@@ -24,7 +24,10 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
 
   beforeAll(async () => {
     repo = await makeRepoWithRemote({ lfs: true });
-    await repo.commit({ '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n' }, 'track onnx with lfs');
+    await repo.commit(
+      { '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n' },
+      'track onnx with lfs',
+    );
   });
   afterAll(async () => repo.cleanup());
 
@@ -34,16 +37,41 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
     const run = await version(['--model', MODEL]);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.json).toMatchObject({ name: 'churn', version: 'v1.0.0', tag: 'churn@v1.0.0', bump: 'initial', pushed: true, sha256: sha256(bytes), size: bytes.length, format: 'onnx' });
+    expect(run.json).toMatchObject({
+      name: 'churn',
+      version: 'v1.0.0',
+      tag: 'churn@v1.0.0',
+      bump: 'initial',
+      pushed: true,
+      sha256: sha256(bytes),
+      size: bytes.length,
+      format: 'onnx',
+    });
     expect(remoteTags()).toEqual(['churn@v1.0.0']);
-    const type = execFileSync('git', ['cat-file', '-t', 'churn@v1.0.0'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+    const type = execFileSync('git', ['cat-file', '-t', 'churn@v1.0.0'], {
+      cwd: repo.dir,
+      encoding: 'utf8',
+    }).trim();
     expect(type).toBe('tag');
-    const message = execFileSync('git', ['tag', '-l', '--format=%(contents)', 'churn@v1.0.0'], { cwd: repo.dir, encoding: 'utf8' });
+    const message = execFileSync('git', ['tag', '-l', '--format=%(contents)', 'churn@v1.0.0'], {
+      cwd: repo.dir,
+      encoding: 'utf8',
+    });
     const evidence = parseTagMessage(message);
     expect(evidence?.sha256).toBe(sha256(bytes));
-    expect(evidence?.signature?.inputs[0]).toEqual({ name: 'features', kind: 'tensor', elementType: 'float', shape: ['batch', 4] });
+    expect(evidence?.signature?.inputs[0]).toEqual({
+      name: 'features',
+      kind: 'tensor',
+      elementType: 'float',
+      shape: ['batch', 4],
+    });
     const manifest = JSON.parse(await readFile(join(repo.dir, 'models/churn/model.json'), 'utf8'));
-    expect(manifest).toMatchObject({ name: 'churn', version: '1.0.0', sha256: sha256(bytes), format: 'onnx' });
+    expect(manifest).toMatchObject({
+      name: 'churn',
+      version: '1.0.0',
+      sha256: sha256(bytes),
+      format: 'onnx',
+    });
   });
 
   it('says unchanged and makes no tag when the content is already registered', async () => {
@@ -54,14 +82,21 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
 
   it('derives patch, minor and major bumps from the signature diff', async () => {
     await repo.commit({ [MODEL]: linearModelBytes({ weights: [0.5, 0.1, -0.2, 0.3] }) }, 'retrain');
-    expect((await version(['--model', MODEL])).json).toMatchObject({ version: 'v1.0.1', bump: 'patch', changes: [] });
+    expect((await version(['--model', MODEL])).json).toMatchObject({
+      version: 'v1.0.1',
+      bump: 'patch',
+      changes: [],
+    });
 
     await repo.commit({ [MODEL]: linearModelBytes({ extraOutput: true }) }, 'expose logit');
     const minor = await version(['--model', MODEL]);
     expect(minor.json).toMatchObject({ version: 'v1.1.0', bump: 'minor', previous: 'v1.0.1' });
     expect((minor.json!.changes as string[]).join('\n')).toMatch(/output "logit"/);
 
-    await repo.commit({ [MODEL]: linearModelBytes({ extraOutput: true, inputType: 'double' }) }, 'double input');
+    await repo.commit(
+      { [MODEL]: linearModelBytes({ extraOutput: true, inputType: 'double' }) },
+      'double input',
+    );
     const major = await version(['--model', MODEL]);
     expect(major.json).toMatchObject({ version: 'v2.0.0', bump: 'major' });
     expect((major.json!.changes as string[]).join('\n')).toMatch(/input "features".*float.*double/);
@@ -69,8 +104,14 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
   });
 
   it('a dry run plans the version but creates no tag and writes no manifest', async () => {
-    await repo.commit({ [MODEL]: linearModelBytes({ extraOutput: true, inputType: 'double', bias: 1 }) }, 'bias');
-    const run = await runCli(['version', '--model', MODEL, '--dry-run', '--json'], { cwd: repo.dir, env: repo.env });
+    await repo.commit(
+      { [MODEL]: linearModelBytes({ extraOutput: true, inputType: 'double', bias: 1 }) },
+      'bias',
+    );
+    const run = await runCli(['version', '--model', MODEL, '--dry-run', '--json'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     expect(run.json).toMatchObject({ version: 'v2.0.1', bump: 'patch', dryRun: true, pushed: false });
     expect(remoteTags()).not.toContain('churn@v2.0.1');
     const local = execFileSync('git', ['tag', '-l', 'churn@v2.0.1'], { cwd: repo.dir, encoding: 'utf8' });
@@ -87,12 +128,20 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
     expect(sha256(await readFile(join(clone.dir, MODEL)))).toBe(sha256(bytes));
     // … now keep only the pointer, as actions/checkout does without `lfs: true`.
     await rm(join(clone.dir, MODEL));
-    execFileSync('git', ['checkout', '--', MODEL], { cwd: clone.dir, env: { ...env, GIT_LFS_SKIP_SMUDGE: '1' } });
+    execFileSync('git', ['checkout', '--', MODEL], {
+      cwd: clone.dir,
+      env: { ...env, GIT_LFS_SKIP_SMUDGE: '1' },
+    });
     const head = await readFile(join(clone.dir, MODEL), 'utf8');
     expect(head.startsWith('version https://git-lfs.github.com/spec/v1')).toBe(true);
     const run = await version(['--model', MODEL, '--bump', 'patch'], clone.dir, { GIT_LFS_SKIP_SMUDGE: '1' });
     expect(run.exitCode).toBe(0);
-    expect(run.json).toMatchObject({ version: 'v2.0.1', source: 'pointer', sha256: sha256(bytes), size: bytes.length });
+    expect(run.json).toMatchObject({
+      version: 'v2.0.1',
+      source: 'pointer',
+      sha256: sha256(bytes),
+      size: bytes.length,
+    });
   });
 
   it('refuses a large model committed as a plain git blob, with the command that fixes it', async () => {
@@ -101,11 +150,16 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
     const run = await version(['--model', 'models/plain/model.bin', '--name', 'plain']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/plain 2097152-byte git blob.*git lfs track "models\/plain\/model.bin" && git lfs migrate import/);
+    expect(run.stderr).toMatch(
+      /plain 2097152-byte git blob.*git lfs track "models\/plain\/model.bin" && git lfs migrate import/,
+    );
   });
 
   it('rejects a corrupt ONNX file in one line with exit 2', async () => {
-    await repo.commit({ 'models/broken/model.onnx': new Uint8Array([8, 7, 0x12, 0xff, 0xff, 0xff]) }, 'broken');
+    await repo.commit(
+      { 'models/broken/model.onnx': new Uint8Array([8, 7, 0x12, 0xff, 0xff, 0xff]) },
+      'broken',
+    );
     const run = await version(['--model', 'models/broken/model.onnx']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
