@@ -1,0 +1,24 @@
+/**
+ * onnxruntime-node behind a small interface. Nothing here imports onnxruntime-node until
+ * createSession is called, so importing this module is cheap.
+ */
+export {
+  createSession,
+  type CreateSession,
+  type ModelRuntime,
+  type RuntimeOptions,
+  type RuntimeValueInfo,
+} from './session.js';
+export { runBatches, type BatchOptions, type BatchResult } from './batching.js';
+export {
+  flatValues,
+  halfToNumber,
+  onnxTypeName,
+  ortTypeName,
+  rowsToTensor,
+  tensorToNested,
+  typedArrayFor,
+  type NestedArray,
+  type RuntimeTensor,
+} from './runtime-tensor.js';
+export { tensorFromProto } from './tensor-from-proto.js';

@@ -1,0 +1,41 @@
+import type { RuntimeTensor } from './runtime-tensor.js';
+
+/** An input or output as onnxruntime reports it; `elementType` uses ONNX names. */
+export interface RuntimeValueInfo {
+  name: string;
+  isTensor: boolean;
+  elementType: string | undefined;
+  /** Fixed sizes, symbolic names, null for unknown; undefined for non-tensors. */
+  shape: (number | string | null)[] | undefined;
+}
+
+/** A loaded model ready to run; release() frees the native session. */
+export interface ModelRuntime {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputs: readonly RuntimeValueInfo[];
+  readonly outputs: readonly RuntimeValueInfo[];
+  /**
+   * Runs the model. `outputNames` defaults to every tensor output: onnxruntime-node cannot return
+   * sequences or maps (ZipMap's output), so those are left out unless asked for, which is an error.
+   */
+  run(
+    feeds: Record<string, RuntimeTensor>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, RuntimeTensor>>;
+  release(): Promise<void>;
+}
+
+/** Options for {@link createSession}. */
+export interface RuntimeOptions {
+  /** Threads inside one operator (default: onnxruntime's choice, one per core). */
+  threads?: number;
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Write the optimized graph here (levels basic/extended are portable across machines). */
+  optimizedModelPath?: string;
+  /** Name used in error messages when the model is given as bytes. */
+  source?: string;
+}
+
+/** Signature of {@link createSession}, for injecting a runtime into verbs. */
+export type CreateSession = (model: string | Uint8Array, options?: RuntimeOptions) => Promise<ModelRuntime>;
