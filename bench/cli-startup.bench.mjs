@@ -12,7 +12,8 @@ const cli = join(root, 'bin/modelops.js');
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 
 const repo = mkdtempSync(join(tmpdir(), 'modelops-bench-'));
-const git = (...args) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+const git = (...args) =>
+  execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
 git('init', '-q');
 git('config', 'user.email', 'b@example.test');
 git('config', 'user.name', 'bench');
@@ -39,10 +40,17 @@ const results = {
   'node -e ""': node,
   'modelops --help': median(process.execPath, [cli, '--help']),
   'modelops version --help': median(process.execPath, [cli, 'version', '--help']),
-  'modelops version --dry-run (tiny repo)': median(process.execPath, [cli, 'version', '--model', 'models/m/model.bin', '--name', 'm', '--dry-run'], repo),
+  'modelops version --dry-run (tiny repo)': median(
+    process.execPath,
+    [cli, 'version', '--model', 'models/m/model.bin', '--name', 'm', '--dry-run'],
+    repo,
+  ),
 };
 for (const [name, ms] of Object.entries(results)) {
   console.log(`${name.padEnd(42)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / node).toFixed(2)}× bare node`);
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/cli-startup.json'), JSON.stringify({ ...meta, ms: results }, null, 2) + '\n');
+writeFileSync(
+  join(root, 'bench/results/cli-startup.json'),
+  JSON.stringify({ ...meta, ms: results }, null, 2) + '\n',
+);

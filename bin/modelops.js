@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write("modelops: error: the CLI is not built — run 'npm run build' in the modelops checkout\n");
+  process.stderr.write(
+    "modelops: error: the CLI is not built — run 'npm run build' in the modelops checkout\n",
+  );
   process.exit(2);
 }
 await import(entry.href);

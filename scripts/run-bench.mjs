@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const bench = join(dirname(fileURLToPath(import.meta.url)), '../bench');
 const only = process.argv[2];
-for (const file of readdirSync(bench).filter((f) => f.endsWith('.bench.mjs') && (!only || f.includes(only)))) {
+for (const file of readdirSync(bench).filter(
+  (f) => f.endsWith('.bench.mjs') && (!only || f.includes(only)),
+)) {
   console.log(`\n== ${file}`);
   const run = spawnSync(process.execPath, [join(bench, file)], { stdio: 'inherit' });
   if (run.status !== 0) process.exitCode = 1;
