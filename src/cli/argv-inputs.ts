@@ -56,7 +56,8 @@ export function argvInputSource(
     if (eq !== -1) {
       add(spec.name, arg.slice(eq + 1));
     } else if (spec.type === 'boolean') {
-      add(spec.name, name === spec.name ? 'true' : 'false');
+      // The last of --flag / --no-flag wins, as in most CLIs (aliases and overrides rely on it).
+      values.set(spec.name, [name === spec.name ? 'true' : 'false']);
     } else {
       const next = argv[i + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) {
