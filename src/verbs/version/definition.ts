@@ -29,7 +29,11 @@ export const versionVerb: VerbDefinition = {
     const git = new GitCli({ cwd: deps.cwd });
     const root = (await git.run(['rev-parse', '--show-toplevel'])).trim();
     const configPath = String(inputs.config);
-    const config = await loadConfig(join(root, configPath), { required: configPath !== 'modelops.yaml' });
+    // Read relative to the repository root but named as the user wrote it, so errors say modelops.yaml:4:5.
+    const config = await loadConfig(configPath, {
+      required: configPath !== 'modelops.yaml',
+      readFile: (path) => readFile(join(root, path), 'utf8'),
+    });
     const head = String(inputs.head);
     const target = await git.revParse(`${head}^{commit}`);
     const remote = String(inputs.remote);

@@ -1,7 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { extractSignature, loadModelFile, producerInfo } from '../../core/onnx/index.js';
+import { extractSignature, producerInfo, readModel } from '../../core/onnx/index.js';
 import type { ModelSignature, OpsetImport } from '../../core/onnx/signature-types.js';
 import { parseLfsPointer, type LfsPointer } from '../../core/registry/lfs-pointer.js';
 import { sniffFormat, SNIFF_BYTES } from '../../core/registry/sniff-format.js';
@@ -77,7 +77,8 @@ export async function inspectModel(
   const format = sniffFormat(head);
   if (format !== 'onnx') return { path, sha256, size: info.size, format, source: 'content', opsets: [] };
 
-  const model = await loadModelFile(file, { loadExternalData: false });
+  // Named by its repository path so errors read the way the user wrote --model.
+  const model = readModel(await readFile(file), path);
   const signature = extractSignature(model);
   const producer = producerInfo(model);
   return {
