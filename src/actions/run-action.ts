@@ -3,6 +3,7 @@ import { isUsageError, UsageError } from '../core/errors.js';
 import { createProgress } from '../platform/progress.js';
 import { parseInputs } from '../verbs/parse-inputs.js';
 import { VERB_CATALOG, verbNames } from '../verbs/catalog.js';
+import { connectGitHub } from '../verbs/github-run.js';
 import { createActionsLogger } from './actions-logger.js';
 import { envInputSource } from './env-inputs.js';
 
@@ -25,8 +26,10 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
       if (value) core.setSecret(value);
     }
     const inputs = parseInputs(verb.name, verb.inputs, envInputSource(env));
+    const github = await connectGitHub(verb, inputs, env, logger);
     const outcome = await verb.run(inputs, {
       logger,
+      github,
       cwd: env.GITHUB_WORKSPACE || process.cwd(),
       env,
       clock: () => new Date(),

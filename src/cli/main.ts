@@ -50,8 +50,12 @@ export async function runCli(io: CliIO): Promise<number> {
       write: (l) => io.stderr(l + '\n'),
     });
     const mode = progressMode(io.env, io.stderrIsTTY, !globals.has('no-progress'));
+    // Loaded only when a verb runs, so `--help` does not pay for Octokit.
+    const { connectGitHub } = await import('../verbs/github-run.js');
+    const github = await connectGitHub(verb, inputs, io.env, logger);
     const outcome = await verb.run(inputs, {
       logger,
+      github,
       cwd: io.cwd,
       env: io.env,
       clock: () => new Date(),

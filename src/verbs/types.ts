@@ -1,3 +1,5 @@
+import type { GitHubClient } from '../platform/github/client.js';
+import type { GitHubContext } from '../platform/github/context.js';
 import type { Logger } from '../platform/logger.js';
 import type { Progress } from '../platform/progress.js';
 
@@ -44,6 +46,8 @@ export interface VerbDeps {
   /** Working directory: the user's repository. */
   cwd: string;
   clock: () => Date;
+  /** The GitHub run (client + context) when running in Actions with a token; absent locally. */
+  github?: GitHubRun;
   /** Environment variables the verb may consult (git credentials, CI markers); never process.env directly. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -71,4 +75,10 @@ export interface VerbDefinition {
   /** Examples shown in `modelops <verb> --help`. */
   examples?: readonly string[];
   run(inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome>;
+}
+
+/** What a verb gets to talk to GitHub: an authenticated client and the run's context, read once. */
+export interface GitHubRun {
+  client: GitHubClient;
+  context: GitHubContext;
 }

@@ -143,3 +143,8 @@ function cutInsideLine(line: string, space: number, measure: (s: string) => numb
   if (unfinished) cut = cut.slice(0, unfinished.index);
   return `${cut}…`;
 }
+
+/** A code span: backslashes are literal inside one, so only backticks and line breaks need neutralizing. */
+export function codeSpan(text: string): string {
+  return '`' + text.replace(/`/g, "'").replace(/\r?\n/g, ' ') + '`';
+}

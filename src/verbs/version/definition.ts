@@ -6,6 +6,7 @@ import { formatTag } from '../../core/registry/tag-grammar.js';
 import { formatTagMessage, type TagEvidence } from '../../core/registry/tag-evidence.js';
 import { writeFileAtomic } from '../../platform/fs/index.js';
 import { GitCli } from '../../platform/git/index.js';
+import { postPullRequestReport } from '../pr-report.js';
 import type { VerbDefinition, VerbDeps } from '../types.js';
 import { baseFromEvent, findModels, type ModelTarget } from './find-models.js';
 import { inspectModel } from './inspect-model.js';
@@ -64,9 +65,14 @@ export const versionVerb: VerbDefinition = {
       ...(first ? pick(first) : {}),
       models: versioned.map(pick),
     };
+    const summary = renderVersionSummary(versioned, result.dryRun);
+    const comment = await postPullRequestReport(deps, 'version', summary);
     return {
       exitCode: 0,
-      result,
+      result: {
+        ...result,
+        ...(comment ? { comment: { id: comment.commentId, action: comment.action } } : {}),
+      },
       outputs: {
         name: first?.name ?? '',
         version: first ? `v${first.version}` : '',
@@ -77,7 +83,7 @@ export const versionVerb: VerbDefinition = {
         models: JSON.stringify(result.models),
       },
       text: renderVersionText(versioned, result.dryRun),
-      summary: renderVersionSummary(versioned, result.dryRun),
+      summary: comment?.overflow ?? summary,
     };
   },
 };

@@ -1,4 +1,4 @@
-import { codeSpan, escapeCell } from './escape.js';
+import { codeSpan, escapeMarkdown } from '../../core/report/markdown.js';
 
 export interface VersionedModel {
   name: string;
@@ -42,13 +42,13 @@ export function renderVersionSummary(models: readonly VersionedModel[], dryRun: 
   if (models.length === 0) return '### modelops version\n\nNo model changed.\n';
   const rows = models.map(
     (m) =>
-      `| ${escapeCell(m.name)} | ${m.status === 'unchanged' ? 'unchanged' : dryRun ? 'planned' : m.pushed ? 'pushed' : 'tagged'} | ${codeSpan(m.tag)} | ${m.previous ? `v${m.previous}` : '—'} | ${m.bump} | ${codeSpan(m.sha256.slice(0, 12))} | ${m.size.toLocaleString('en-US')} |`,
+      `| ${escapeMarkdown(m.name)} | ${m.status === 'unchanged' ? 'unchanged' : dryRun ? 'planned' : m.pushed ? 'pushed' : 'tagged'} | ${codeSpan(m.tag)} | ${m.previous ? `v${m.previous}` : '—'} | ${m.bump} | ${codeSpan(m.sha256.slice(0, 12))} | ${m.size.toLocaleString('en-US')} |`,
   );
   const changes = models
     .filter((m) => m.changes.length > 0)
     .map(
       (m) =>
-        `<details><summary>${escapeCell(m.name)}: ${m.changes.length} signature change(s)</summary>\n\n${m.changes.map((c) => `- ${escapeCell(c)}`).join('\n')}\n\n</details>`,
+        `<details><summary>${escapeMarkdown(m.name)}: ${m.changes.length} signature change(s)</summary>\n\n${m.changes.map((c) => `- ${escapeMarkdown(c)}`).join('\n')}\n\n</details>`,
     );
   return [
     `### modelops version${dryRun ? ' (dry run)' : ''}`,
