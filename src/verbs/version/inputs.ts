@@ -52,6 +52,18 @@ export const VERSION_INPUTS: readonly InputSpec[] = [
     type: 'boolean',
     default: 'true',
   },
+  {
+    name: 'deregister',
+    description:
+      'Deregister this version (e.g. v1.2.0) of the model given by name or model: creates the annotated tag name@v1.2.0!#N.',
+    type: 'string',
+  },
+  {
+    name: 'deprecate',
+    description: 'Deprecate the model given by name or model: creates the annotated tag name@deprecated#N.',
+    type: 'boolean',
+    default: 'false',
+  },
   CONFIG_INPUT,
   GITHUB_TOKEN_INPUT,
 ];

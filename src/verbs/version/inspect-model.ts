@@ -75,6 +75,14 @@ export async function inspectModel(
   bar.done();
   checkStorage(path, info.size, sha256, committed, committedPointer, await git.isLfsTracked(path));
   const format = sniffFormat(head);
+  if (path.toLowerCase().endsWith('.onnx') && format !== 'onnx') {
+    throw new UsageError(
+      `${path} is named .onnx but its content is ${format === 'unknown' ? 'not ONNX' : `a ${format} file`}`,
+      {
+        fix: 'convert it to ONNX first (modelops convert), or give it the extension of what it is',
+      },
+    );
+  }
   if (format !== 'onnx') return { path, sha256, size: info.size, format, source: 'content', opsets: [] };
 
   // Named by its repository path so errors read the way the user wrote --model.

@@ -6,9 +6,28 @@ import type { Logger } from '../../platform/logger.js';
 /** How many times a run that lost a push race re-plans with the next free version. */
 export const MAX_PUSH_ATTEMPTS = 20;
 
-/** Reads the registry as the remote sees it (fetching tags first when a remote is configured). */
-export async function readRegistry(git: Git, remote: string | undefined): Promise<RegistryState> {
-  if (remote) await git.fetchTags(remote);
+/**
+ * Reads the registry as the remote sees it. Tags are fetched whenever the remote exists, dry runs
+ * included: a shallow CI clone has no tags, and planning from none would propose v1.0.0 again.
+ * A failed fetch is fatal only when we are about to push.
+ */
+export async function readRegistry(
+  git: Git,
+  remote: { name: string; exists: boolean; required: boolean },
+  logger?: Logger,
+): Promise<RegistryState> {
+  if (remote.exists) {
+    try {
+      await git.fetchTags(remote.name);
+    } catch (error) {
+      if (remote.required) {
+        throw new UsageError(`cannot fetch tags from ${remote.name}: ${(error as Error).message}`, {
+          fix: 'check the remote URL and credentials; version needs the remote registry before it pushes',
+        });
+      }
+      logger?.warning(`could not fetch tags from ${remote.name}; planning from local tags only`);
+    }
+  }
   return computeRegistryState(await git.listTags());
 }
 
@@ -28,25 +47,35 @@ export async function publishTag(options: {
   logger: Logger;
   target: string;
   push: boolean;
-  remote: string;
+  remote: { name: string; exists: boolean };
   /** Builds tag name and message from a fresh registry state; called again after a lost race. */
-  plan: (state: RegistryState) => { tag: string; message: string } | null;
+  plan: (state: RegistryState) => { tag: string; message: string; target?: string } | null;
 }): Promise<{ tag: string; pushed: boolean; attempts: number } | null> {
   const { git, logger } = options;
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
-    const state = await readRegistry(git, options.push ? options.remote : undefined);
+    const state = await readRegistry(git, { ...options.remote, required: options.push }, logger);
     const next = options.plan(state);
     if (!next) return null;
-    await git.createAnnotatedTag(next.tag, options.target, next.message);
+    try {
+      await git.createAnnotatedTag(next.tag, next.target ?? options.target, next.message);
+    } catch (error) {
+      // Only a local tag the remote does not have can collide here (remote ones were just fetched).
+      throw new UsageError(`cannot create tag ${next.tag}: ${(error as Error).message}`, {
+        fix: `a local tag of that name exists; inspect it with git show ${next.tag} and delete it (git tag -d ${next.tag}) if it is stale`,
+      });
+    }
     if (!options.push) return { tag: next.tag, pushed: false, attempts: attempt };
     let result;
     try {
-      result = await git.pushTag(options.remote, next.tag);
+      result = await git.pushTag(options.remote.name, next.tag);
     } catch (error) {
       await git.deleteLocalTag(next.tag);
-      throw new UsageError(`pushing ${next.tag} to ${options.remote} failed: ${(error as Error).message}`, {
-        fix: 'check the remote URL and that the token may write (permissions: contents: write)',
-      });
+      throw new UsageError(
+        `pushing ${next.tag} to ${options.remote.name} failed: ${(error as Error).message}`,
+        {
+          fix: 'check the remote URL and that the token may write (permissions: contents: write)',
+        },
+      );
     }
     if (result.ok) return { tag: next.tag, pushed: true, attempts: attempt };
     await git.deleteLocalTag(next.tag);
@@ -55,7 +84,7 @@ export async function publishTag(options: {
       result.message,
     );
     if (result.reason !== 'exists' && !lockContention) {
-      throw new UsageError(`${options.remote} rejected ${next.tag}: ${result.message}`, {
+      throw new UsageError(`${options.remote.name} rejected ${next.tag}: ${result.message}`, {
         fix: 'check branch/tag protection rules and the token permissions (contents: write)',
       });
     }
