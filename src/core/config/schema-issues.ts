@@ -33,7 +33,7 @@ const PATTERN_HELP: Record<string, { what: string; fix: string }> = {
   },
   gates: {
     what: 'must be all or a list of gate names',
-    fix: 'write all, or a list such as [accuracy, latency-p95]',
+    fix: 'write all, or a list such as [accuracy, latency_p95]',
   },
   previous: {
     what: 'is not an environment name',

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../platform/fs/index.js';
 import type { VerbDeps } from '../types.js';
 import type { ModelTarget } from './find-models.js';
 import { inspectModel } from './inspect-model.js';
+import { collectLineage } from './lineage.js';
 import { planVersion, type BumpChoice, type VersionPlan } from './plan-version.js';
 import { publishTag, readRegistry } from './publish-tag.js';
 import type { VersionedModel } from './render.js';
@@ -87,7 +88,7 @@ export async function registerModel(
       signature: current.signature,
       ...(model.producer ? { producer: model.producer } : {}),
       ...(current.previous ? { parent: current.previous } : {}),
-      lineage: { commit: ctx.target },
+      lineage: await collectLineage(ctx.root, t.name, ctx.config, ctx.target),
       created_at: ctx.now,
     };
     await writeFileAtomic(join(ctx.root, manifestPath), serializeManifest(manifest));

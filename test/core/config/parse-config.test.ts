@@ -23,8 +23,8 @@ describe('the documented example', () => {
       lfs: true,
     });
     expect(churn?.gates[0]).toEqual({
-      name: 'roc-auc',
-      metric: 'roc-auc',
+      name: 'roc_auc',
+      metric: 'roc_auc',
       min: 0.8,
       max: undefined,
       maxDegradation: { kind: 'relative', value: 0.01 },
@@ -68,9 +68,9 @@ describe('the documented example', () => {
   });
 
   test('custom metrics, audit and environments', () => {
-    expect(config.metrics['expected-profit']).toEqual({
-      name: 'expected-profit',
-      module: 'metrics/expected-profit.mjs',
+    expect(config.metrics['expected_profit']).toEqual({
+      name: 'expected_profit',
+      module: 'metrics/expected_profit.mjs',
       direction: 'higher',
       description: 'Revenue kept minus retention offers, per 1,000 customers.',
     });
@@ -84,7 +84,7 @@ describe('the documented example', () => {
       'production',
     ]);
     expect(config.environments[1]?.requires).toEqual({
-      gates: ['roc-auc', 'latency-p95'],
+      gates: ['roc_auc', 'latency_p95'],
       audit: 'none',
       branches: [],
       soakMs: undefined,
@@ -108,7 +108,7 @@ describe('the documented example', () => {
     expect(space).toMatchObject({
       model: 'churn',
       command: ['python3', 'train.py', '--params', 'training/churn-params.yaml'],
-      metric: 'roc-auc',
+      metric: 'roc_auc',
       direction: 'maximize',
       sampler: 'tpe',
       budget: { trials: 50, wallTimeMs: 7_200_000 },
@@ -135,9 +135,9 @@ describe('the documented example', () => {
 
   test('gatesFor merges global and model gates and filters by environment', () => {
     const names = (list: { name: string }[]) => list.map((gate) => gate.name);
-    expect(names(gatesFor(config, 'churn'))).toEqual(['latency-p95', 'accuracy-floor', 'roc-auc', 'f1']);
-    expect(names(gatesFor(config, 'churn', 'staging'))).toEqual(['latency-p95', 'roc-auc', 'f1']);
-    expect(names(gatesFor(config, 'vision=resnet', 'production'))).toEqual(['latency-p95', 'accuracy-floor']);
+    expect(names(gatesFor(config, 'churn'))).toEqual(['latency_p95', 'accuracy-floor', 'roc_auc', 'f1']);
+    expect(names(gatesFor(config, 'churn', 'staging'))).toEqual(['latency_p95', 'roc_auc', 'f1']);
+    expect(names(gatesFor(config, 'vision=resnet', 'production'))).toEqual(['latency_p95', 'accuracy-floor']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,5 +142,52 @@ describe('version: lifecycle events and awkward repositories', () => {
     const run = await cli(['version', '--model', MODEL, '--push']);
     expect(run.json).toMatchObject({ tag: 'churn@v1.0.3', previous: 'v1.0.1' });
     expect(run.stderr).toMatch(/lightweight tag .*churn@v1\.0\.2/);
+  });
+
+  it('records training params and dataset hashes from modelops.yaml in the manifest', async () => {
+    const csv = 'a,b,y\n1,2,0\n3,4,1\n';
+    await repo.commit({
+      'modelops.yaml':
+        'version: 1\nmodels:\n  churn:\n    params: training/params.yaml\n    datasets: [holdout]\ndatasets:\n  holdout:\n    path: data/holdout.csv\n    label-column: y\n',
+      'training/params.yaml': 'learning_rate: 0.1\nepochs: 40\n',
+      'data/holdout.csv': csv,
+      [MODEL]: linearModelBytes({ bias: 4 }),
+    });
+    const run = await cli(['version', '--model', MODEL]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(repo.dir, 'models/churn/model.json'), 'utf8'));
+    expect(manifest.lineage).toEqual({
+      commit: git(['rev-parse', 'HEAD']),
+      training_params: { epochs: 40, learning_rate: 0.1 },
+      datasets: [{ path: 'data/holdout.csv', sha256: createHash('sha256').update(csv).digest('hex') }],
+    });
+  });
+
+  it('registers a huge model from its pointer without reading any content', async () => {
+    const oid = 'a'.repeat(64);
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 53687091200\n`;
+    const clone = await repo.clone('huge');
+    // Commit the pointer as LFS would, without an object behind it (a 50 GiB model nobody has here).
+    execFileSync('mkdir', ['-p', join(clone.dir, 'models/huge')]);
+    writeFileSync(join(clone.dir, 'models/huge/model.onnx'), pointer);
+    execFileSync(
+      'git',
+      ['-c', 'filter.lfs.clean=cat', '-c', 'filter.lfs.required=false', 'add', 'models/huge/model.onnx'],
+      { cwd: clone.dir, env },
+    );
+    execFileSync('git', ['commit', '-q', '-m', 'huge'], { cwd: clone.dir, env });
+    const run = await cli(
+      ['version', '--model', 'models/huge/model.onnx', '--bump', 'major', '--dry-run'],
+      clone.dir,
+      { GIT_LFS_SKIP_SMUDGE: '1' },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({
+      name: 'huge',
+      sha256: oid,
+      size: 53687091200,
+      source: 'pointer',
+      version: 'v1.0.0',
+    });
   });
 });
