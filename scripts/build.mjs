@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
   statSync,
@@ -30,11 +31,13 @@ const entryPoints = {
   ...Object.fromEntries(verbs.map((v) => [`actions/${v}`, join(root, `src/actions/${v}.ts`)])),
 };
 
-rmSync(dist, { recursive: true, force: true });
+// Build beside dist/ and swap it in at the end, so a test or action reading dist/ never sees half a build.
+const staging = `${dist}.staging-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
 const started = Date.now();
 await build({
   entryPoints,
-  outdir: dist,
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -52,8 +55,16 @@ await build({
   logLevel: 'warning',
 });
 
-writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
-copyRuntime();
+writeFileSync(
+  join(staging, 'package.json'),
+  JSON.stringify({ type: 'module', private: true }, null, 2) + '\n',
+);
+copyRuntime(staging);
+writeFileSync(join(staging, '.build-stamp'), new Date().toISOString() + '\n');
+const retired = `${dist}.retired-${process.pid}`;
+if (existsSync(dist)) renameSync(dist, retired);
+renameSync(staging, dist);
+rmSync(retired, { recursive: true, force: true });
 
 const sizes = listFiles(dist).map((f) => ({ f: f.slice(dist.length + 1), size: statSync(f).size }));
 const js = sizes.filter((s) => s.f.endsWith('.js') && !s.f.startsWith('node_modules'));
@@ -64,8 +75,8 @@ console.error(
     `${total(sizes.filter((s) => s.f.startsWith('node_modules')))} MB onnxruntime`,
 );
 
-function copyRuntime() {
-  const modules = join(dist, 'node_modules');
+function copyRuntime(outdir) {
+  const modules = join(outdir, 'node_modules');
   const ort = join(root, 'node_modules/onnxruntime-node');
   const common = join(root, 'node_modules/onnxruntime-common');
   mkdirSync(modules, { recursive: true });
