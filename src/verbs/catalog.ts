@@ -9,6 +9,10 @@ export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise
     summary: 'register a model: content hash, I/O signature, semver bump from the signature diff, GTO tag',
     load: async () => (await import('./version/definition.js')).versionVerb,
   },
+  registry: {
+    summary: 'read the registry: list models and stages, show evidence, history of events, diff versions',
+    load: async () => (await import('./registry/definition.js')).registryVerb,
+  },
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
