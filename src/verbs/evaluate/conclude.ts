@@ -1,0 +1,100 @@
+import type { VerbDeps, VerbOutcome } from '../types.js';
+import type { EvaluateContext } from './context.js';
+import { checkGates, verdictOf } from './gates.js';
+import { reportToGitHub } from './github-report.js';
+import type { Measured } from './measure.js';
+import { assembleMetrics } from './metrics.js';
+import {
+  headlineMetrics,
+  renderEvaluationMarkdown,
+  renderEvaluationText,
+  type EvaluationView,
+} from './render.js';
+
+/**
+ * From measurements to the outcome: metrics, gates, verdict, the report (terminal, job summary,
+ * PR comment, check run), outputs and the --json result. A sharded run reports its shard's
+ * metrics but gates nothing: only the merged run sees every row.
+ */
+export async function conclude(
+  measured: Measured,
+  ctx: EvaluateContext,
+  options: { deps: VerbDeps; environment: string; shard?: { statePath: string }; merged?: number },
+): Promise<VerbOutcome> {
+  const { deps } = options;
+  const candidate = assembleMetrics(measured.candidate.state, { ...measured.candidate, rows: measured.rows });
+  const baseline = measured.baseline
+    ? assembleMetrics(measured.baseline.state, { ...measured.baseline, rows: measured.rows })
+    : undefined;
+  const { results, skipped } = options.shard
+    ? { results: [], skipped: [] }
+    : checkGates({
+        config: ctx.config,
+        modelId: ctx.name,
+        environment: options.environment,
+        dataset: ctx.dataset?.name,
+        current: candidate.metrics,
+        baseline: baseline?.metrics ?? null,
+      });
+  const verdict = verdictOf(results, skipped);
+  const view: EvaluationView = {
+    name: ctx.name,
+    modelPath: ctx.modelPath,
+    data: ctx.dataPath,
+    rows: measured.rows,
+    task: measured.task,
+    output: measured.candidate.output,
+    metrics: candidate.metrics,
+    report: candidate.report,
+    baseline:
+      measured.baseline && baseline
+        ? { label: measured.baseline.label, metrics: baseline.metrics }
+        : undefined,
+    gates: results,
+    skipped,
+    verdict,
+    headline: headlineMetrics(candidate.metrics, ctx.config.models[ctx.name]?.metrics ?? [], results),
+  };
+  const markdown = renderEvaluationMarkdown(view);
+  const posted = options.shard ? {} : await reportToGitHub(deps, ctx.name, verdict, markdown);
+  const result = {
+    name: ctx.name,
+    model: ctx.modelPath,
+    data: ctx.dataPath,
+    ...(ctx.dataset ? { dataset: ctx.dataset.name } : {}),
+    task: measured.task,
+    output: measured.candidate.output,
+    rows: measured.rows,
+    metrics: candidate.metrics,
+    confusion_matrix: candidate.report.confusionMatrix,
+    per_class: candidate.report.perClass,
+    warnings: candidate.report.warnings,
+    ...(measured.baseline && baseline
+      ? {
+          baseline: {
+            label: measured.baseline.label,
+            output: measured.baseline.output,
+            metrics: baseline.metrics,
+          },
+        }
+      : {}),
+    gates: results,
+    ...(skipped.length > 0 ? { skipped_gates: skipped } : {}),
+    verdict,
+    timing: {
+      wall_ms: Math.round(measured.wallMs),
+      rows_per_second: measured.wallMs > 0 ? Math.round((measured.rows * 1000) / measured.wallMs) : null,
+    },
+    ...(options.shard ? { shard: { state: options.shard.statePath } } : {}),
+    ...(options.merged ? { merged_shards: options.merged } : {}),
+    ...(posted.comment ? { comment: posted.comment } : {}),
+    ...(posted.check ? { check: posted.check } : {}),
+  };
+  return {
+    exitCode: verdict === 'fail' ? 1 : 0,
+    result,
+    outputs: { metrics: JSON.stringify(candidate.metrics), verdict },
+    text: renderEvaluationText(view),
+    summary: posted.overflow ?? markdown,
+  };
+}

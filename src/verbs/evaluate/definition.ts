@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import type { CreateSession } from '../../platform/runtime/index.js';
+import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
+import { resolveBaseline } from './baseline.js';
+import { resolveEvaluateContext, type EvaluateContext } from './context.js';
+import { conclude } from './conclude.js';
+import { EVALUATE_INPUTS, EVALUATE_OUTPUTS } from './inputs.js';
+import { measure, type OpenDataset } from './measure.js';
+import { defaultStatePath, mergeShardFiles, writeShardFile } from './shard-state.js';
+
+/** Parts the verb loads lazily; tests pass their own. */
+export interface EvaluateParts {
+  openDataset: () => Promise<OpenDataset>;
+  createSession: () => Promise<CreateSession>;
+}
+
+const DEFAULT_PARTS: EvaluateParts = {
+  openDataset: async () => (await import('./open-dataset.js')).openDataset,
+  createSession: async () => (await import('../../platform/runtime/index.js')).createSession,
+};
+
+/** The evaluate verb over the given parts (the data readers and onnxruntime by default). */
+export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDefinition {
+  return {
+    name: 'evaluate',
+    description:
+      'run a model on a dataset: scikit-learn metrics, latency, a baseline diff, gates; one sticky PR comment and a check per model',
+    inputs: EVALUATE_INPUTS,
+    outputs: EVALUATE_OUTPUTS,
+    examples: [
+      'modelops evaluate --model models/churn/model.onnx --data data/churn-eval.csv --label-column churned',
+      'modelops evaluate --model models/churn/model.onnx --dataset churn-eval --baseline churn#production --json',
+      'modelops evaluate --model models/churn/model.onnx --data eval.csv --shard 2/4',
+      'modelops evaluate --merge .modelops/evaluate-churn-shard-1-of-2.json,.modelops/evaluate-churn-shard-2-of-2.json',
+    ],
+    async run(inputs, deps) {
+      const merge = (inputs.merge as string[] | undefined) ?? [];
+      if (merge.length > 0) return mergeRun(merge, inputs, deps);
+      const ctx = await resolveEvaluateContext(inputs, deps);
+      const baseline = await resolveBaseline({
+        spec: inputs.baseline as string | undefined,
+        cwd: deps.cwd,
+        git: ctx.git,
+        name: ctx.name,
+        repoPath: ctx.repoPath,
+        environment: String(inputs.environment),
+        remote: ctx.remote,
+        pullRequestBase: await pullRequestBase(deps),
+        logger: deps.logger,
+      });
+      if (baseline) deps.logger.info(`baseline: ${baseline.label}`);
+      const candidateBytes = await readFile(ctx.modelFile);
+      const measured = await measure({
+        candidate: { label: ctx.modelPath, model: ctx.modelFile, sizeBytes: candidateBytes.length },
+        baseline: baseline && {
+          label: baseline.label,
+          model: baseline.bytes,
+          sizeBytes: baseline.bytes.length,
+        },
+        createSession: await parts.createSession(),
+        openDataset: await parts.openDataset(),
+        dataFile: ctx.dataFile,
+        dataPath: ctx.dataPath,
+        dataFormat: ctx.dataFormat,
+        labelColumn: ctx.labelColumn,
+        mapping: { features: ctx.dataset?.features ?? 'all-but-label', inputs: ctx.dataset?.inputs ?? {} },
+        task: ctx.task,
+        output: inputs.output as string | undefined,
+        batchSize: Number(inputs['batch-size']),
+        shard: ctx.shard,
+        progress: deps.progress(`evaluate ${ctx.name}`),
+      });
+      if (ctx.shard) {
+        const statePath =
+          (inputs['state-output'] as string | undefined) ?? defaultStatePath(ctx.name, ctx.shard);
+        await writeShardFile(resolve(deps.cwd, statePath), measured, {
+          name: ctx.name,
+          modelPath: ctx.modelPath,
+          dataPath: ctx.dataPath,
+          shard: ctx.shard,
+        });
+        deps.logger.info(`shard ${ctx.shard.index + 1}/${ctx.shard.count}: state written to ${statePath}`);
+        return conclude(measured, ctx, {
+          deps,
+          environment: String(inputs.environment),
+          shard: { statePath },
+        });
+      }
+      return conclude(measured, ctx, { deps, environment: String(inputs.environment) });
+    },
+  };
+}
+
+export const evaluateVerb: VerbDefinition = createEvaluateVerb();
+
+async function mergeRun(files: string[], inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome> {
+  if (inputs.shard)
+    throw new UsageError('--merge and --shard were both given', { fix: 'merge after every shard ran' });
+  const { measured, shards } = await mergeShardFiles(files, (f) => resolve(deps.cwd, f));
+  const first = shards[0]!;
+  // Gates, the report and the GitHub comment come from the model and dataset of the shards.
+  const ctx: EvaluateContext = await resolveEvaluateContext(
+    {
+      ...inputs,
+      model: inputs.model ?? first.modelPath,
+      data: inputs.data ?? first.dataPath,
+      name: inputs.name ?? first.name,
+    },
+    deps,
+  );
+  return conclude(measured, ctx, { deps, environment: String(inputs.environment), merged: files.length });
+}
+
+/** The base commit of the pull request the run is for, if it is for one. */
+async function pullRequestBase(deps: VerbDeps): Promise<string | undefined> {
+  const fromContext = deps.github?.context.pullRequest?.baseSha;
+  if (fromContext) return fromContext;
+  const { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path } = deps.env;
+  if (!path || !name?.startsWith('pull_request')) return undefined;
+  const event = JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as {
+    pull_request?: { base?: { sha?: string } };
+  };
+  return event.pull_request?.base?.sha;
+}

@@ -1,0 +1,104 @@
+import { CONFIG_INPUT, GITHUB_TOKEN_INPUT } from '../shared-inputs.js';
+import type { InputSpec, OutputSpec } from '../types.js';
+
+/**
+ * `model`, `name` and `remote` are declared by `version` too: the root action.yml holds one
+ * declaration per name, so these must stay word for word the same as version's.
+ */
+export const EVALUATE_INPUTS: readonly InputSpec[] = [
+  {
+    name: 'model',
+    description:
+      'Path of the model file, e.g. models/churn/model.onnx. When empty, every model that changed between base and head is versioned.',
+    type: 'string',
+  },
+  {
+    name: 'name',
+    description:
+      'Registry name of the model (GTO grammar; dir=name in monorepos). Defaults to the folder under models/.',
+    type: 'string',
+  },
+  {
+    name: 'data',
+    description:
+      "Evaluation data file (CSV, JSONL, Parquet, NPY or NPZ). Defaults to the path of the dataset named by 'dataset', else of the model's first dataset in modelops.yaml.",
+    type: 'string',
+  },
+  {
+    name: 'dataset',
+    description:
+      "Dataset in modelops.yaml whose label column, features, input mapping, task and slices apply (its path is used when 'data' is empty).",
+    type: 'string',
+  },
+  {
+    name: 'label-column',
+    description: "Column holding the expected output (overrides the dataset's label-column).",
+    type: 'string',
+  },
+  {
+    name: 'task',
+    description:
+      'binary, multiclass, multilabel or regression. Default: the dataset\'s task, else inferred from the model output (see "Which output is scored").',
+    type: 'string',
+    choices: ['binary', 'multiclass', 'multilabel', 'regression'],
+  },
+  {
+    name: 'output',
+    description:
+      'Model output to score. Default: the first tensor output with a floating-point type (probabilities, scores, values), else the first tensor output.',
+    type: 'string',
+  },
+  {
+    name: 'batch-size',
+    description: 'Rows per onnxruntime run.',
+    type: 'number',
+    default: '256',
+  },
+  {
+    name: 'baseline',
+    description:
+      "Model to compare with: a file path, a registered version NAME@vX.Y.Z, or an environment assignment NAME#ENV. Default in a pull request: the model's assignment in 'environment', else the same model path at the base commit.",
+    type: 'string',
+  },
+  {
+    name: 'environment',
+    description: 'Target environment: its assignment is the default baseline and its gates apply.',
+    type: 'string',
+    default: 'production',
+  },
+  {
+    name: 'shard',
+    description:
+      "Evaluate only shard I of N (1-based, e.g. 2/4: rows where row % N = I - 1) and write the mergeable state to 'state-output'.",
+    type: 'string',
+  },
+  {
+    name: 'state-output',
+    description:
+      'Where a sharded run writes its state (default .modelops/evaluate-<name>-shard-I-of-N.json).',
+    type: 'string',
+  },
+  {
+    name: 'merge',
+    description:
+      'Shard state files to combine (comma or newline separated) into the metrics of the unsharded run; no model is run.',
+    type: 'list',
+  },
+  {
+    name: 'remote',
+    description: 'Git remote to push tags to and fetch tags from.',
+    type: 'string',
+    default: 'origin',
+  },
+  CONFIG_INPUT,
+  GITHUB_TOKEN_INPUT,
+];
+
+export const EVALUATE_OUTPUTS: readonly OutputSpec[] = [
+  { name: 'metrics', description: 'The candidate metrics as a JSON object (scikit-learn scorer names).' },
+  {
+    name: 'verdict',
+    description: 'pass, fail, warn or no-baseline: the outcome of the gates.',
+  },
+  { name: 'result', description: 'The whole --json result as one JSON string.' },
+];

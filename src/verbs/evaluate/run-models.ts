@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import type { DataBatch, DatasetSource, Shard } from '../../core/data/types.js';
+import { isUsageError, UsageError } from '../../core/errors.js';
+import {
+  createAccumulator,
+  type Accumulator,
+  type EvaluationState,
+  type Task,
+} from '../../core/evaluate/index.js';
+import type { ModelRuntime } from '../../platform/runtime/index.js';
+import type { Progress } from '../../platform/progress.js';
+import { columnOf } from './column-values.js';
+import { buildFeeds, checkFeedWidths, planFeeds, type ColumnMapping, type InputFeed } from './feeds.js';
+import { inferTask, perRowValues, readLabels, readPredictions, scoringFor, type Scoring } from './scoring.js';
+
+/** One model to run over the data: the candidate first, then (optionally) the baseline. */
+export interface ModelUnderTest {
+  /** How errors and reports name it ('models/churn/model.onnx', 'churn@v1.2.0'). */
+  source: string;
+  runtime: ModelRuntime;
+  /** The output scored (see selectOutput). */
+  output: string;
+}
+
+/** What one model did over the whole data. */
+export interface ModelRun {
+  state: EvaluationState;
+  /** Milliseconds of each onnxruntime run, one per batch. */
+  latenciesMs: number[];
+  inferenceMs: number;
+  /** Per-row values for paired significance tests (see perRowValues). */
+  perRow: number[];
+}
+
+export interface DataRun {
+  task: Task;
+  rows: number;
+  wallMs: number;
+  runs: ModelRun[];
+}
+
+/**
+ * Streams the data once and runs every model on each batch, so a baseline is compared on exactly
+ * the candidate's rows and measured in the same job. Only one batch is held at a time; the next
+ * batch is read while onnxruntime works on the current one.
+ */
+export async function runModelsOnData(options: {
+  models: readonly ModelUnderTest[];
+  source: DatasetSource;
+  /** The data file as the user named it, for messages. */
+  file: string;
+  mapping: ColumnMapping;
+  task: Task | undefined;
+  batchSize: number;
+  shard?: Shard;
+  progress: Progress;
+}): Promise<DataRun> {
+  const { models, source, file, mapping } = options;
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+    throw new UsageError(`--batch-size ${options.batchSize} is not a positive integer`, {
+      fix: 'pass --batch-size 1 or more, e.g. 256',
+    });
+  }
+  const columnNames = await source.columnNames();
+  const feeds: InputFeed[][] = models.map((m) => planFeeds(m.runtime.inputs, columnNames, mapping, file));
+  const columns = [...new Set([mapping.labelColumn, ...feeds.flat().flatMap((f) => f.columns)])];
+
+  let scoring: Scoring | undefined;
+  let accumulators: Accumulator[] = [];
+  const runs = models.map(() => ({ latenciesMs: [] as number[], inferenceMs: 0, perRow: [] as number[] }));
+  let rows = 0;
+  const started = performance.now();
+  const batches = source.batches({
+    batchSize: options.batchSize,
+    columns,
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
+  const iterator = batches[Symbol.asyncIterator]();
+  const readAhead = () => {
+    const promise = iterator.next();
+    // Handled when awaited; this only keeps a read error from counting as unhandled meanwhile.
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let pending = readAhead();
+  try {
+    for (;;) {
+      const next = await pending;
+      if (next.done) break;
+      const batch: DataBatch = next.value;
+      if (rows === 0) feeds.forEach((f) => checkFeedWidths(f, batch, file));
+      // Read ahead: the reader parses the next batch while onnxruntime runs this one.
+      pending = readAhead();
+      if (batch.rows === 0) continue;
+      const where = { file, batch };
+      const labelColumn = columnOf(batch, mapping.labelColumn);
+      let yTrue: ReturnType<typeof readLabels> | undefined;
+      for (const [i, model] of models.entries()) {
+        const tensors = buildFeeds(feeds[i]!, batch, file);
+        const t0 = performance.now();
+        const outputs = await model.runtime.run(tensors, [model.output]);
+        const ms = performance.now() - t0;
+        runs[i]!.latenciesMs.push(ms);
+        runs[i]!.inferenceMs += ms;
+        const tensor = outputs[model.output]!;
+        if (!scoring) {
+          const task = options.task ?? inferTask(tensor, model.output, labelColumn, where);
+          scoring = scoringFor(task, model.output, tensor);
+          accumulators = models.map(() => createAccumulator(task, accumulatorOptions(scoring!)));
+        }
+        yTrue ??= readLabels(scoring, labelColumn, where);
+        const own = { ...scoring, output: model.output };
+        const batchValues = { yTrue, ...readPredictions(own, tensor, batch.rows) };
+        try {
+          accumulators[i]!.add(batchValues);
+        } catch (error) {
+          if (!isUsageError(error)) throw error;
+          throw new UsageError(
+            `${model.source} on ${file} rows ${batch.start + 1}–${batch.start + batch.rows}: ${error.message}`,
+          );
+        }
+        for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
+      }
+      rows += batch.rows;
+      options.progress.tick(batch.rows);
+    }
+  } finally {
+    await iterator.return?.();
+  }
+  options.progress.done(`${rows} rows`);
+  if (rows === 0 || !scoring) {
+    throw new UsageError(`${file} has no data rows${options.shard ? ' in this shard' : ''}`, {
+      fix: 'evaluate on a file with at least one row under the header',
+    });
+  }
+  return {
+    task: scoring.task,
+    rows,
+    wallMs: performance.now() - started,
+    runs: runs.map((r, i) => ({ ...r, state: accumulators[i]!.toState() })),
+  };
+}
+
+function accumulatorOptions(scoring: Scoring): object {
+  if (scoring.task === 'multiclass') return { numClasses: scoring.width };
+  if (scoring.task === 'multilabel') return { numLabels: scoring.width };
+  return {};
+}
