@@ -3,6 +3,7 @@ import { createConsoleLogger } from '../platform/logger.js';
 import { createProgress, progressMode } from '../platform/progress.js';
 import { parseInputs, closest } from '../verbs/parse-inputs.js';
 import { VERB_CATALOG, verbNames } from '../verbs/catalog.js';
+import { connectGitHub } from '../verbs/github-run.js';
 import { argvInputSource } from './argv-inputs.js';
 import { mainHelp, verbHelp } from './help.js';
 
@@ -50,8 +51,6 @@ export async function runCli(io: CliIO): Promise<number> {
       write: (l) => io.stderr(l + '\n'),
     });
     const mode = progressMode(io.env, io.stderrIsTTY, !globals.has('no-progress'));
-    // Loaded only when a verb runs, so `--help` does not pay for Octokit.
-    const { connectGitHub } = await import('../verbs/github-run.js');
     const github = await connectGitHub(verb, inputs, io.env, logger);
     const outcome = await verb.run(inputs, {
       logger,

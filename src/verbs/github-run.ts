@@ -1,5 +1,3 @@
-import { createGitHubClient } from '../platform/github/client.js';
-import { readGitHubContext } from '../platform/github/context.js';
 import type { Logger } from '../platform/logger.js';
 import type { GitHubRun, ParsedInputs, VerbDefinition } from './types.js';
 
@@ -17,6 +15,11 @@ export async function connectGitHub(
   if (!verb.inputs.some((i) => i.name === 'github-token')) return undefined;
   const token = (inputs['github-token'] as string | undefined) || env.GITHUB_TOKEN;
   if (!token || !env.GITHUB_REPOSITORY) return undefined;
+  // Octokit loads only when a run really talks to GitHub; local runs and --help stay fast.
+  const [{ createGitHubClient }, { readGitHubContext }] = await Promise.all([
+    import('../platform/github/client.js'),
+    import('../platform/github/context.js'),
+  ]);
   const context = await readGitHubContext(env);
   const client = createGitHubClient({ token, baseUrl: context.apiUrl, logger, userAgent: 'modelops' });
   return { client, context };
