@@ -91,6 +91,10 @@ async function main(): Promise<void> {
     },
   );
 
+  step('Reading the registry');
+  await runCli(['registry', 'list'], work, gitEnv);
+  await runCli(['registry', 'diff', 'churn@v1.0.1', 'churn@v1.1.0'], work, gitEnv);
+
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
   for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}')))
