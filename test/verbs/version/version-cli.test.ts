@@ -166,4 +166,16 @@ describe('modelops version (CLI, real git + LFS, bare remote)', () => {
     expect(run.stderr).toMatch(/^modelops version: error: .*models\/broken\/model\.onnx/);
     expect(run.stderr).not.toMatch(/\bat .*:\d+:\d+/);
   });
+
+  it('versions only the models changed between two refs, monorepo names included', async () => {
+    const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+    await repo.commit(
+      { 'vision/models/resnet/model.onnx': linearModelBytes({ features: 8 }) },
+      'monorepo model',
+    );
+    const run = await version(['--base', base]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect((run.json!.models as { tag: string }[]).map((m) => m.tag)).toEqual(['vision=resnet@v1.0.0']);
+    expect(remoteTags()).toContain('vision=resnet@v1.0.0');
+  });
 });
