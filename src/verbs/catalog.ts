@@ -13,10 +13,15 @@ export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise
     summary: 'read the registry: list models and stages, show evidence, history of events, diff versions',
     load: async () => (await import('./registry/definition.js')).registryVerb,
   },
+  evaluate: {
+    summary:
+      'run a model on data: scikit-learn metrics, latency, baseline diff, gates, one sticky PR comment',
+    load: async () => (await import('./evaluate/definition.js')).evaluateVerb,
+  },
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['audit', 'convert', 'optimize', 'evaluate', 'tune', 'deploy'] as const;
+export const PLANNED_VERBS = ['audit', 'convert', 'optimize', 'tune', 'deploy'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);
