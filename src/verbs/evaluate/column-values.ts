@@ -6,6 +6,8 @@ export interface DataLocation {
   /** The data file as the user named it. */
   file: string;
   batch: DataBatch;
+  /** Shard count: a sharded batch holds the file rows start, start + N, start + 2N, … */
+  stride?: number;
 }
 
 /** Number of values one row of a column holds (1 for tabular columns, 3·32·32 for an image). */
@@ -15,7 +17,7 @@ export function rowSize(column: Column): number {
 
 /** 1-based data row of element `index` of a column (the header line of a CSV is not counted). */
 export function rowNumber(where: DataLocation, column: Column, index: number): number {
-  return where.batch.start + Math.floor(index / Math.max(1, rowSize(column))) + 1;
+  return where.batch.start + Math.floor(index / Math.max(1, rowSize(column))) * (where.stride ?? 1) + 1;
 }
 
 /**

@@ -122,8 +122,9 @@ export function buildFeeds(
   feeds: readonly InputFeed[],
   batch: DataBatch,
   file: string,
+  stride = 1,
 ): Record<string, RuntimeTensor> {
-  const where: DataLocation = { file, batch };
+  const where: DataLocation = { file, batch, stride };
   const result: Record<string, RuntimeTensor> = {};
   for (const feed of feeds) result[feed.input] = buildTensor(feed, batch, where);
   return result;
@@ -194,7 +195,7 @@ function convert(feed: InputFeed, column: DataBatch['columns'][number], where: D
 function toBigInt(value: number, column: string, row: number, where: DataLocation): bigint {
   if (!Number.isInteger(value)) {
     throw new UsageError(
-      `${where.file}: row ${where.batch.start + row + 1}, column '${column}': ${value} is not an integer, and the model input is an integer tensor`,
+      `${where.file}: row ${where.batch.start + row * (where.stride ?? 1) + 1}, column '${column}': ${value} is not an integer, and the model input is an integer tensor`,
       { fix: 'fix that value, or feed the column to a float input' },
     );
   }

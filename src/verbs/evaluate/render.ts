@@ -56,13 +56,11 @@ export function renderEvaluationMarkdown(view: EvaluationView): string {
   if (view.gates.length > 0) {
     lines.push(`**Gates** (${view.gates.length - failing.length}/${view.gates.length} pass):`, '');
     for (const g of view.gates)
-      lines.push(
-        `- ${STATUS_MARK[g.status]} ${escapeMarkdown(g.gate)} (${g.check}): ${escapeMarkdown(g.message)}`,
-      );
+      lines.push(`- ${STATUS_MARK[g.status]} ${codeSpan(g.gate)} (${g.check}): ${escapeMarkdown(g.message)}`);
     lines.push('');
   }
   for (const s of view.skipped)
-    lines.push(`- ⚠️ gate ${escapeMarkdown(s.gate)} skipped: ${escapeMarkdown(s.reason)}`);
+    lines.push(`- ⚠️ gate ${codeSpan(s.gate)} skipped: ${escapeMarkdown(s.reason)}`);
   if (view.skipped.length > 0) lines.push('');
   const others = Object.keys(view.metrics).filter((m) => !view.headline.includes(m));
   if (others.length > 0) {
@@ -110,7 +108,7 @@ function metricTable(view: EvaluationView, names: readonly string[]): string[] {
     const gates = gateFor(metric);
     const verdict =
       gates.length === 0 ? '' : gates.map((g) => `${STATUS_MARK[g.status]} ${g.check}`).join('<br>');
-    return `| ${escapeMarkdown(metric)} | ${base === undefined ? '—' : fmt(base)} | ${fmt(current)} | ${signed(delta, metric)} | ${relative === undefined ? '—' : `${relative >= 0 ? '+' : ''}${fmt(relative * 100)}%`} | ${verdict} |`;
+    return `| ${codeSpan(metric)} | ${base === undefined ? '—' : fmt(base)} | ${fmt(current)} | ${signed(delta, metric)} | ${relative === undefined ? '—' : `${relative >= 0 ? '+' : ''}${fmt(relative * 100)}%`} | ${verdict} |`;
   });
   return [
     '| metric | baseline | candidate | Δ | Δ % | gate |',

@@ -92,11 +92,14 @@ export async function runModelsOnData(options: {
       // Read ahead: the reader parses the next batch while onnxruntime runs this one.
       pending = readAhead();
       if (batch.rows === 0) continue;
-      const where = { file, batch };
+      const stride = options.shard?.count ?? 1;
+      const where = { file, batch, stride };
       const labelColumn = columnOf(batch, mapping.labelColumn);
       let yTrue: ReturnType<typeof readLabels> | undefined;
       for (const [i, model] of models.entries()) {
-        const tensors = buildFeeds(feeds[i]!, batch, file);
+        const tensors = buildFeeds(feeds[i]!, batch, file, stride);
+        // An untimed first run: onnxruntime allocates and plans on it, which is not latency.
+        if (rows === 0) await model.runtime.run(tensors, [model.output]);
         const t0 = performance.now();
         const outputs = await model.runtime.run(tensors, [model.output]);
         const ms = performance.now() - t0;
