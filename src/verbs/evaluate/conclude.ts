@@ -35,6 +35,15 @@ export async function conclude(
         dataset: ctx.dataset?.name,
         current: candidate.metrics,
         baseline: baseline?.metrics ?? null,
+        ...(measured.baseline
+          ? {
+              paired: {
+                task: measured.task,
+                candidate: measured.candidate.perRow,
+                baseline: measured.baseline.perRow,
+              },
+            }
+          : {}),
       });
   const verdict = verdictOf(results, skipped);
   const view: EvaluationView = {

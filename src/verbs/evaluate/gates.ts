@@ -1,5 +1,6 @@
 import { gatesFor, type GateConfig, type ModelopsConfig } from '../../core/config/index.js';
-import { evaluateGates, type Gate, type GateResult } from '../../core/evaluate/index.js';
+import { evaluateGates, type Gate, type GateResult, type Task } from '../../core/evaluate/index.js';
+import { applySignificance, pairedTest, type SignificanceResult } from './significance.js';
 
 /** The outcome of all gates of one model. */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'no-baseline';
@@ -35,6 +36,8 @@ export function checkGates(options: {
   dataset: string | undefined;
   current: Record<string, number>;
   baseline: Record<string, number> | null;
+  /** Per-row values of both models on the same rows, for gates with `significance`. */
+  paired?: { task: Task; candidate: readonly number[]; baseline: readonly number[] };
 }): { results: GateResult[]; skipped: SkippedGate[] } {
   const skipped: SkippedGate[] = [];
   const applicable = gatesFor(options.config, options.modelId, options.environment).filter((gate) => {
@@ -49,7 +52,22 @@ export function checkGates(options: {
     }
     return true;
   });
-  return { results: evaluateGates(options.current, options.baseline, applicable.map(toGate)), skipped };
+  const results = evaluateGates(options.current, options.baseline, applicable.map(toGate));
+  const byName = new Map(applicable.map((g) => [g.name, g]));
+  const tests = new Map<string, SignificanceResult>();
+  const withSignificance = results.map((result) => {
+    const significance = byName.get(result.gate)?.significance;
+    const { paired } = options;
+    if (!significance || result.baseline === null || !paired || paired.baseline.length === 0) return result;
+    if (result.check !== 'max-degradation' && result.check !== 'min-improvement') return result;
+    if (paired.candidate.length !== paired.baseline.length) return result;
+    const key = `${significance.method}/${significance.confidence}/${significance.resamples}`;
+    let test = tests.get(key);
+    if (!test)
+      tests.set(key, (test = pairedTest(paired.task, paired.candidate, paired.baseline, significance)));
+    return { ...applySignificance(result, test), significance: test };
+  });
+  return { results: withSignificance, skipped };
 }
 
 /**

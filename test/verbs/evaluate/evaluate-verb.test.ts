@@ -159,6 +159,49 @@ describe('evaluate on real ONNX models (in-memory data)', () => {
     expect(outcome.exitCode).toBe(0);
   });
 
+  it('significance: a tiny degradation within noise warns instead of failing; a real one fails', async () => {
+    const gate = (method: string) =>
+      `version: 1\ngates:\n  - metric: accuracy\n    max-degradation: 0\n    significance: { method: ${method}, confidence: 0.95 }\n`;
+    const dir = await tempDir({
+      'model.onnx': linearModelBytes(),
+      'near.onnx': linearModelBytes({ weights: [0.4, -0.3, 0.2, 0.1] }),
+      'worse.onnx': linearModelBytes({ weights: [0.4, 0.3, -0.2, -0.1] }),
+      'eval.csv': '',
+    });
+    const table = binaryTable(600, 5);
+    for (const method of ['bootstrap', 'mcnemar']) {
+      await writeFile(join(dir, 'modelops.yaml'), gate(method));
+      const run = (model: string) =>
+        verbOver(memorySource(table)).run(
+          parse(['--model', model, '--data', 'eval.csv', '--baseline', 'model.onnx']),
+          localDeps(dir),
+        );
+      const worse = await run('worse.onnx');
+      const worseResult = worse.result as {
+        verdict: string;
+        gates: { significance: { worse: boolean } }[];
+      };
+      expect(worseResult.verdict, method).toBe('fail');
+      expect(worseResult.gates[0]!.significance.worse).toBe(true);
+      expect(worse.exitCode).toBe(1);
+      // On coin-flip labels two different models differ only by chance: whichever is behind warns.
+      const noise = { ...table, label: table.label!.map((_, i) => (randoms(i + 1)() < 0.5 ? 1 : 0)) };
+      const verdicts = [];
+      for (const [model, baseline] of [
+        ['near.onnx', 'model.onnx'],
+        ['model.onnx', 'near.onnx'],
+      ]) {
+        const outcome = await verbOver(memorySource(noise)).run(
+          parse(['--model', model!, '--data', 'eval.csv', '--baseline', baseline!]),
+          localDeps(dir),
+        );
+        verdicts.push((outcome.result as { verdict: string }).verdict);
+        expect(outcome.exitCode).toBe(0);
+      }
+      expect(verdicts.sort(), method).toEqual(['pass', 'warn']);
+    }
+  });
+
   it('sharded runs merge into exactly the unsharded metrics', async () => {
     const dir = await tempDir({ 'model.onnx': linearModelBytes(), 'eval.csv': '' });
     const table = binaryTable(1000, 3);
