@@ -42,6 +42,8 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
     if (outcome.text) core.info(outcome.text);
     if (outcome.exitCode !== 0)
       core.setFailed(`modelops ${verb.name}: ${String(outcome.result.verdict ?? 'failed')}`);
+    // setFailed exits 1; 2 says the verb could not check (e.g. audit: a file was unscannable).
+    if (outcome.exitCode === 2) process.exitCode = 2;
   } catch (error) {
     if (isUsageError(error)) {
       core.setFailed(error.message);

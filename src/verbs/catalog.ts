@@ -18,10 +18,15 @@ export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise
       'run a model on data: scikit-learn metrics, latency, baseline diff, gates, one sticky PR comment',
     load: async () => (await import('./evaluate/definition.js')).evaluateVerb,
   },
+  audit: {
+    summary:
+      'static security scan of model files (pickle, PyTorch, Keras, ONNX, safetensors, GGUF, archives)',
+    load: async () => (await import('./audit/definition.js')).auditVerb,
+  },
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['audit', 'convert', 'optimize', 'tune', 'deploy'] as const;
+export const PLANNED_VERBS = ['convert', 'optimize', 'tune', 'deploy'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);

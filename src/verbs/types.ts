@@ -54,8 +54,8 @@ export interface VerbDeps {
 
 /** What a verb hands back to both adapters. */
 export interface VerbOutcome {
-  /** 0 success, 1 gate failed / findings at or above the fail level. */
-  exitCode: 0 | 1;
+  /** 0 success, 1 gate failed / findings at or above the fail level, 2 could not check (audit: a file was unscannable). */
+  exitCode: 0 | 1 | 2;
   /** The one object `--json` prints. */
   result: Record<string, unknown>;
   /** Action outputs (strings, as GitHub stores them). */

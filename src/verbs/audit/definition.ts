@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanFile } from '../../core/audit/scan-file.js';
+import { toSarif } from '../../core/audit/sarif.js';
+import { severityRank, type FileReport, type FindingSeverity, type Verdict } from '../../core/audit/types.js';
+import { loadConfig } from '../../core/config/index.js';
+import { sha256File, writeFileAtomic } from '../../platform/fs/index.js';
+import type { VerbDefinition } from '../types.js';
+import { findFiles, MODEL_EXTENSIONS } from './find-files.js';
+import { AUDIT_INPUTS, AUDIT_OUTPUTS } from './inputs.js';
+import { renderAuditSummary, renderAuditText } from './render.js';
+
+declare const MODELOPS_VERSION: string;
+const VERDICT_ORDER: readonly Verdict[] = ['clean', 'suspicious', 'inconclusive', 'malicious'];
+
+export const auditVerb: VerbDefinition = {
+  name: 'audit',
+  description:
+    'static security scan of model files (pickle, PyTorch, numpy, Keras, ONNX, safetensors, GGUF, archives) — nothing is executed',
+  inputs: AUDIT_INPUTS,
+  outputs: AUDIT_OUTPUTS,
+  examples: [
+    'modelops audit models/',
+    'modelops audit model.pt --json',
+    'modelops audit models/ --format sarif --output audit.sarif',
+    'modelops audit suspicious.pkl --strict --fail-level medium',
+  ],
+  async run(inputs, deps) {
+    const configPath = String(inputs.config);
+    const config = await loadConfig(configPath, {
+      required: configPath !== 'modelops.yaml',
+      readFile: (path) => readFile(join(deps.cwd, path), 'utf8'),
+    });
+    const failLevel = ((inputs['fail-level'] as string | undefined) ??
+      config.audit.failLevel) as FindingSeverity;
+    const strict = inputs.strict === true || config.audit.strict;
+    const given = (inputs.paths as string[] | undefined) ?? [];
+    const paths = given.length > 0 ? given : [existsSync(join(deps.cwd, 'models')) ? 'models' : '.'];
+    const targets = await findFiles(deps.cwd, paths);
+    const allow = new Map(config.audit.allowlist.map((a) => [a.sha256, a.reason]));
+    const progress = deps.progress('audit', targets.length);
+    const reports: FileReport[] = [];
+    for (const target of targets) {
+      const report = await scanFile(target.path, { display: target.display });
+      progress.tick(1);
+      const keep =
+        target.explicit ||
+        MODEL_EXTENSIONS.test(target.path) ||
+        report.findings.length > 0 ||
+        !['unknown', 'json'].includes(report.format);
+      if (!keep) continue;
+      if (allow.size > 0) {
+        const sha256 = await sha256File(target.path);
+        report.sha256 = sha256;
+        const reason = allow.get(sha256);
+        if (reason !== undefined) report.allowlisted = { sha256, reason };
+      }
+      reports.push(report);
+    }
+    progress.done();
+
+    // Unknown globals (strictOnly) fail only with --strict; everything else at or above the fail level.
+    const failed = reports.some(
+      (r) =>
+        !r.allowlisted &&
+        r.findings.some((f) => (f.strictOnly ? strict : severityRank(f.severity) >= severityRank(failLevel))),
+    );
+    const inconclusive = reports.some((r) => r.verdict === 'inconclusive' && !r.allowlisted);
+    const verdict = reports.reduce<Verdict>(
+      (worst, r) => (VERDICT_ORDER.indexOf(r.verdict) > VERDICT_ORDER.indexOf(worst) ? r.verdict : worst),
+      'clean',
+    );
+    for (const r of reports)
+      for (const f of r.findings
+        .filter((x) => severityRank(x.severity) >= severityRank('medium'))
+        .slice(0, 20))
+        deps.logger.warning(`${f.rule}: ${f.member ? `${f.member}: ` : ''}${f.message}`, {
+          file: r.path,
+          title: `modelops audit: ${f.rule}`,
+        });
+
+    const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
+    const result = { verdict, failed, failLevel, strict, files: reports };
+    const format = String(inputs.format);
+    const rendered =
+      format === 'sarif'
+        ? JSON.stringify(toSarif(reports, version), null, 2)
+        : format === 'json'
+          ? JSON.stringify(result, null, 2)
+          : renderAuditText(reports, failed, failLevel);
+    const output = inputs['report-file'] as string | undefined;
+    if (output) {
+      await writeFileAtomic(join(deps.cwd, output), rendered + '\n');
+      deps.logger.info(`audit report written to ${output}`);
+    }
+    return {
+      exitCode: failed ? 1 : inconclusive ? 2 : 0,
+      result,
+      outputs: {
+        verdict,
+        failed: String(failed),
+        findings: String(reports.reduce((n, r) => n + r.findings.length, 0)),
+        'report-file': output ?? '',
+      },
+      text: output ? renderAuditText(reports, failed, failLevel) : rendered,
+      summary: renderAuditSummary(reports, failed, failLevel),
+    };
+  },
+};
