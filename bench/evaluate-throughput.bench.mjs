@@ -1,0 +1,89 @@
+// evaluate throughput where the model's compute dominates: `modelops evaluate` end to end (NPZ
+// streamed from disk, tensors fed, metrics accumulated) side by side with raw `session.run` on
+// pre-built tensors, same MLP, same rows, same batch size. Env: BENCH_EVAL_ROWS (default 50000),
+// BENCH_EVAL_BATCH (256), BENCH_EVAL_RUNS (3). Writes bench/results/evaluate-throughput.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const rows = Number(process.env.BENCH_EVAL_ROWS ?? 50000);
+const batch = Number(process.env.BENCH_EVAL_BATCH ?? 256);
+const runs = Number(process.env.BENCH_EVAL_RUNS ?? 3);
+const work = mkdtempSync(join(tmpdir(), 'modelops-bench-eval-'));
+try {
+  await build({
+    entryPoints: [join(here, 'evaluate-fixture.ts')],
+    outfile: join(work, 'fixture.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  execFileSync(process.execPath, [join(work, 'fixture.mjs'), work, String(rows)]);
+
+  const ort = await import('onnxruntime-node');
+  const raw = async () => {
+    const session = await ort.InferenceSession.create(join(work, 'mlp.onnx'), { logSeverityLevel: 4 });
+    const x = new Float32Array(readFileSync(join(work, 'x.f32')).buffer.slice(0));
+    const tensors = [];
+    for (let start = 0; start < rows; start += batch) {
+      const n = Math.min(batch, rows - start);
+      tensors.push(new ort.Tensor('float32', x.subarray(start * 256, (start + n) * 256), [n, 256]));
+    }
+    await session.run({ x: tensors[0] });
+    const t0 = performance.now();
+    for (const t of tensors) await session.run({ x: t });
+    const ms = performance.now() - t0;
+    await session.release();
+    return (rows * 1000) / ms;
+  };
+  const endToEnd = () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, 'bin/modelops.js'),
+        'evaluate',
+        '--model',
+        'mlp.onnx',
+        '--data',
+        'data.npz',
+        '--label-column',
+        'label',
+        '--batch-size',
+        String(batch),
+        '--json',
+        '--no-progress',
+      ],
+      { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    return JSON.parse(out).timing.rows_per_second;
+  };
+  const samples = { raw: [], evaluate: [] };
+  for (let i = 0; i < runs; i++) {
+    samples.raw.push(await raw());
+    samples.evaluate.push(endToEnd());
+  }
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const result = {
+    node: process.version,
+    rows,
+    batch,
+    model: 'MLP 256-512-512-10 (float32)',
+    raw_session_run_rows_per_s: Math.round(median(samples.raw)),
+    evaluate_end_to_end_rows_per_s: Math.round(median(samples.evaluate)),
+  };
+  result.ratio = Number(
+    (result.evaluate_end_to_end_rows_per_s / result.raw_session_run_rows_per_s).toFixed(3),
+  );
+  console.log(JSON.stringify(result));
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results/evaluate-throughput.json'), JSON.stringify(result, null, 2) + '\n');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
