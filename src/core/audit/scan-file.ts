@@ -171,6 +171,12 @@ export async function scanSource(
     await scanKerasConfigText(src, member, ctx);
     return 'json';
   }
+  // A zip with data in front (self-extractor, polyglot) does not start with PK: find its end record.
+  const tail = await src.read(Math.max(0, src.size - 65_557), 65_557);
+  if (Buffer.from(tail).includes(Buffer.from('PK\x05\x06', 'latin1'))) {
+    await scanZip(src, member, ctx, 'zip');
+    return 'zip';
+  }
   // Protocol 0/1 pickles have no header: try the machine on the head and keep it when it looks real.
   if (looksLikePickle(head, ctx)) {
     await scanPickleSource(src, member, ctx, hint.kind ?? kindForName(fileName));

@@ -209,12 +209,22 @@ class Machine {
   private box(kind: 'tuple' | 'list' | 'dict' | 'set', items: Value[]): Value {
     let size = items.length;
     for (const item of items) if (item.t === 'box') size += item.size;
+    this.checkSize(size);
     return {
       t: 'box',
       kind,
       items: items.slice(0, MAX_KEPT_ITEMS),
       size: Math.min(size, Number.MAX_SAFE_INTEGER),
     };
+  }
+
+  private checkSize(size: number) {
+    if (size > EXPANSION_LIMIT)
+      this.finding(
+        'PICKLE-EXPANSION',
+        'high',
+        `containers reference each other into more than ${EXPANSION_LIMIT.toLocaleString('en-US')} elements (a "billion laughs" expansion)`,
+      );
   }
 
   private grow(target: Value, items: Value[], what: string) {
@@ -228,12 +238,7 @@ class Machine {
     let added = items.length;
     for (const item of items) if (item.t === 'box') added += item.size;
     target.size = Math.min(target.size + added, Number.MAX_SAFE_INTEGER);
-    if (target.size > EXPANSION_LIMIT)
-      this.finding(
-        'PICKLE-EXPANSION',
-        'high',
-        `containers reference each other into more than ${EXPANSION_LIMIT.toLocaleString('en-US')} elements (a "billion laughs" expansion)`,
-      );
+    this.checkSize(target.size);
   }
 
   private str(at: number, len: number, decoder: { decode(b: Uint8Array): string }): Value {
