@@ -23,10 +23,15 @@ export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise
       'static security scan of model files (pickle, PyTorch, Keras, ONNX, safetensors, GGUF, archives)',
     load: async () => (await import('./audit/definition.js')).auditVerb,
   },
+  deploy: {
+    summary:
+      'promote a version to an environment by stage tag, with stage order, evidence, rollback, GitHub Deployments',
+    load: async () => (await import('./deploy/definition.js')).deployVerb,
+  },
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['convert', 'optimize', 'tune', 'deploy'] as const;
+export const PLANNED_VERBS = ['convert', 'optimize', 'tune'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);
