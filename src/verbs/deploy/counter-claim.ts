@@ -28,7 +28,9 @@ export function withCounterClaims(git: Git, model: string): { git: Git; claimedM
   const claiming = Object.create(git) as Git;
   Object.assign(claiming, {
     async fetchTags(remote: string, options?: { force?: boolean; prune?: boolean }) {
-      await git.fetchTags(remote, options);
+      // Claims are listed BEFORE the tags are fetched: a claim and its tag land in one atomic
+      // push, so every claim seen here has its tag in the fetch that follows. The other order
+      // could see a claim whose tag it missed and plan the next counter from a stale history.
       const prefix = `refs/modelops/counters/${model}#`;
       const listing = await git.run(['ls-remote', '--refs', '--', remote, `${prefix}*`]);
       for (const line of listing.split('\n')) {
@@ -36,6 +38,7 @@ export function withCounterClaims(git: Git, model: string): { git: Git; claimedM
         const n = ref?.startsWith(prefix) ? Number(ref.slice(prefix.length)) : NaN;
         if (Number.isSafeInteger(n)) claimedMax = Math.max(claimedMax, n);
       }
+      await git.fetchTags(remote, options);
     },
     async pushTag(remote: string, tag: string): Promise<PushTagResult> {
       const counter = parseTag(tag)?.counter;

@@ -1,7 +1,2 @@
-// Placeholder until src/platform/data lands: the readers are written by another change.
-import { UsageError } from '../../core/errors.js';
-import type { OpenDataset } from './measure.js';
-
-export const openDataset: OpenDataset = () => {
-  throw new UsageError('data readers are not available in this build', { fix: 'wait for src/platform/data' });
-};
+/** The data readers, loaded only when evaluate runs (they pull in the Parquet decoder). */
+export { openDataset } from '../../platform/data/index.js';

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltAction } from '../support/action-runner.js';
+import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
+import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { linearModelBytes } from '../support/models.js';
+
+const MODEL = 'models/churn/model.onnx';
+
+function evalCsv(rows: number): string {
+  let state = 42;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const lines = ['a,b,c,d,churned'];
+  for (let r = 0; r < rows; r++) {
+    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
+    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
+    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < 0.1 ? 1 : 0)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const CONFIG = `version: 1
+models:
+  churn:
+    datasets: [churn-eval]
+    metrics: [roc_auc, accuracy, f1, latency_p95]
+    gates:
+      - metric: roc_auc
+        max-degradation: '2%'
+      - metric: accuracy
+        min: 0.6
+datasets:
+  churn-eval:
+    path: data/churn-eval.csv
+    label-column: churned
+    task: binary
+`;
+
+/**
+ * The PR loop of evaluate with the built action as a runner starts it: the baseline is the model
+ * at the PR's base commit (read from LFS), one sticky comment per model that later pushes update,
+ * and a check run per push, green when the gates pass, red (and exit 1) when one fails — all
+ * through the stand-in that validates every request against GitHub's OpenAPI description.
+ */
+describe('evaluate on pull_request: sticky comment, check run, gates', () => {
+  let repo: RepoWithRemote;
+  let github: StandIn;
+  let base: string;
+
+  beforeAll(async () => {
+    repo = await makeRepoWithRemote({ lfs: true });
+    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
+    base = await repo.commit(
+      {
+        '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n',
+        'modelops.yaml': CONFIG,
+        'data/churn-eval.csv': evalCsv(1500),
+        [MODEL]: linearModelBytes(),
+      },
+      'churn v1',
+    );
+    await repo.git.run(['push', '--quiet', 'origin', 'main']);
+  });
+  afterAll(async () => {
+    await github.close();
+    await repo.cleanup();
+  });
+
+  const runOnPr = async (head: string) =>
+    runBuiltAction({
+      action: 'evaluate',
+      workspace: repo.dir,
+      eventName: 'pull_request',
+      event: {
+        action: 'synchronize',
+        number: 12,
+        pull_request: { number: 12, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
+      },
+      sha: head,
+      ref: 'refs/pull/12/merge',
+      apiUrl: github.url,
+      inputs: { model: MODEL },
+      extraEnv: repo.env,
+    });
+
+  it('first push: one comment and a green check; a regression: the same comment, a red check, exit 1', async () => {
+    const good = await repo.commit(
+      { [MODEL]: linearModelBytes({ weights: [0.11, 0.2, 0.3, 0.4] }) },
+      'tweak',
+    );
+    const first = await runOnPr(good);
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(first.outputs.verdict).toBe('pass');
+    const result = JSON.parse(first.outputs.result!);
+    expect(result).toMatchObject({
+      name: 'churn',
+      dataset: 'churn-eval',
+      rows: 1500,
+      verdict: 'pass',
+      comment: { action: 'created' },
+      check: { conclusion: 'success' },
+    });
+    expect(result.baseline.label).toBe(`${MODEL} at base ${base.slice(0, 12)}`);
+    expect(JSON.parse(first.outputs.metrics!).roc_auc).toBeGreaterThan(0.8);
+    let comments = github.state.commentsOn(12);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('<!-- modelops:evaluate:churn -->');
+    expect(comments[0]!.body).toContain('| metric | baseline | candidate | Δ | Δ % | gate |');
+    expect(comments[0]!.body).toMatch(/\| `roc_auc` \| 0\.\d+ \| 0\.\d+ \|/);
+    expect(first.summary).toContain('### modelops evaluate: churn — ✅ pass');
+    expect(github.state.checkRuns).toHaveLength(1);
+    expect(github.state.checkRuns[0]).toMatchObject({
+      name: 'modelops evaluate: churn',
+      headSha: good,
+      status: 'completed',
+      conclusion: 'success',
+    });
+
+    const bad = await repo.commit(
+      { [MODEL]: linearModelBytes({ weights: [0.4, 0.3, -0.2, -0.1] }) },
+      'regress',
+    );
+    const second = await runOnPr(bad);
+    expect(second.exitCode, second.stdout).toBe(1);
+    expect(second.outputs.verdict).toBe('fail');
+    expect(JSON.parse(second.outputs.result!).comment.action).toBe('updated');
+    comments = github.state.commentsOn(12);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('❌ fail');
+    expect(comments[0]!.body).toMatch(/❌ `roc_auc` \(max-degradation\)/);
+    expect(github.state.checkRuns).toHaveLength(2);
+    expect(github.state.checkRuns[1]).toMatchObject({ headSha: bad, conclusion: 'failure' });
+    expect(second.stdout).toMatch(/::error::modelops evaluate: fail/);
+    github.assertNoViolations();
+  });
+});

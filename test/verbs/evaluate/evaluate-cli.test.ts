@@ -1,0 +1,191 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli-runner.js';
+import { linearModelBytes } from '../../support/models.js';
+import { randoms, regressionModelBytes, tempDir } from './helpers.js';
+
+/** A CSV whose label mostly follows the default linear model's decision. */
+function binaryCsv(rows: number, seed = 5): string {
+  const next = randoms(seed);
+  const lines = ['a,b,c,d,label'];
+  for (let r = 0; r < rows; r++) {
+    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
+    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
+    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < 0.15 ? 1 : 0)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The built CLI on real files: ONNX models run by onnxruntime, data read by the streaming readers. */
+describe('modelops evaluate (CLI, real files)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await tempDir({
+      'model.onnx': linearModelBytes(),
+      'worse.onnx': linearModelBytes({ weights: [0.4, 0.3, -0.2, 0.1] }),
+      'eval.csv': binaryCsv(2000),
+    });
+  });
+
+  it('--json prints metrics with scikit-learn names, latency, throughput and size', async () => {
+    const run = await runCli(['evaluate', '--model', 'model.onnx', '--data', 'eval.csv', '--json'], {
+      cwd: dir,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const json = run.json as { task: string; rows: number; metrics: Record<string, number>; verdict: string };
+    expect(json).toMatchObject({ task: 'binary', rows: 2000, verdict: 'pass' });
+    for (const key of [
+      'accuracy',
+      'balanced_accuracy',
+      'precision',
+      'recall',
+      'f1',
+      'roc_auc',
+      'average_precision',
+      'log_loss',
+      'brier',
+      'latency_p50',
+      'latency_p95',
+      'latency_p99',
+      'throughput',
+      'size',
+    ]) {
+      expect(typeof json.metrics[key], key).toBe('number');
+    }
+    expect(json.metrics.accuracy).toBeGreaterThan(0.75);
+  });
+
+  it('a gate failing against --baseline exits 1; terminal text shows the gate', async () => {
+    const config = 'version: 1\ngates:\n  - metric: roc_auc\n    max-degradation: "1%"\n';
+    await writeFile(join(dir, 'modelops.yaml'), config);
+    const fail = await runCli(
+      ['evaluate', '--model', 'worse.onnx', '--data', 'eval.csv', '--baseline', 'model.onnx'],
+      { cwd: dir },
+    );
+    expect(fail.exitCode, fail.stderr).toBe(1);
+    expect(fail.stdout).toMatch(/worse: fail/);
+    expect(fail.stdout).toMatch(/gate fail .*roc_auc .* beyond the allowed degradation/);
+    const pass = await runCli(
+      ['evaluate', '--model', 'model.onnx', '--data', 'eval.csv', '--baseline', 'worse.onnx', '--json'],
+      { cwd: dir },
+    );
+    expect(pass.exitCode, pass.stderr).toBe(0);
+    expect((pass.json as { verdict: string }).verdict).toBe('pass');
+    await writeFile(join(dir, 'modelops.yaml'), 'version: 1\n');
+  });
+
+  it('--shard then --merge equals the unsharded metrics exactly', async () => {
+    const whole = await runCli(
+      ['evaluate', '--model', 'model.onnx', '--data', 'eval.csv', '--batch-size', '128', '--json'],
+      { cwd: dir },
+    );
+    for (const i of [1, 2, 3]) {
+      const shard = await runCli(
+        [
+          'evaluate',
+          '--model',
+          'model.onnx',
+          '--data',
+          'eval.csv',
+          '--batch-size',
+          '50',
+          '--shard',
+          `${i}/3`,
+        ],
+        { cwd: dir },
+      );
+      expect(shard.exitCode, shard.stderr).toBe(0);
+    }
+    const files = [1, 2, 3].map((i) => `.modelops/evaluate-model-shard-${i}-of-3.json`).join(',');
+    const merged = await runCli(
+      ['evaluate', '--model', 'model.onnx', '--data', 'eval.csv', '--merge', files, '--json'],
+      { cwd: dir },
+    );
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    const a = (whole.json as { metrics: Record<string, number> }).metrics;
+    const b = (merged.json as { metrics: Record<string, number> }).metrics;
+    for (const key of Object.keys(a)) {
+      if (/^(latency|throughput)/.test(key)) continue;
+      expect(b[key] === a[key], `${key}: ${b[key]} vs ${a[key]}`).toBe(true);
+    }
+    expect((merged.json as { rows: number }).rows).toBe(2000);
+  });
+
+  it('regression on JSONL', async () => {
+    const next = randoms(9);
+    const lines = Array.from({ length: 300 }, () => {
+      const x = [next(), next()];
+      return JSON.stringify({ x1: x[0], x2: x[1], y: 2 * x[0]! - x[1]! + 0.5 + (next() - 0.5) * 0.01 });
+    });
+    await writeFile(join(dir, 'reg.jsonl'), lines.join('\n') + '\n');
+    await writeFile(join(dir, 'reg.onnx'), regressionModelBytes([2, -1], 0.5));
+    const run = await runCli(
+      [
+        'evaluate',
+        '--model',
+        'reg.onnx',
+        '--data',
+        'reg.jsonl',
+        '--label-column',
+        'y',
+        '--batch-size',
+        '1000',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ task: 'regression', rows: 300 });
+    expect((run.json as { metrics: Record<string, number> }).metrics.mae).toBeLessThan(0.01);
+  });
+
+  it.each([
+    [
+      'a non-numeric cell',
+      'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.1,oops,0.3,0.4,0\n',
+      /row 2, column 'b'|line 3.*column 'b'|'b'.*line 3/,
+    ],
+    [
+      'a missing label column',
+      'a,b,c,d\n0.1,0.2,0.3,0.4\n',
+      /no label column given for bad\.csv \(columns: a, b, c, d\)/,
+    ],
+    [
+      'a wrong column count',
+      'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.1,0.2,0.3,1\n',
+      /bad\.csv:3: row has 4 fields but the header has 5/,
+    ],
+    ['an empty file', '', /empty|no header|no data rows|no columns/i],
+    ['a header only', 'a,b,c,d,label\n', /no data rows/],
+    [
+      'the wrong feature count',
+      'a,b,c,label\n0.1,0.2,0.3,1\n',
+      /3 value\(s\) per row for model input 'features'.*takes 4/,
+    ],
+  ])('%s: one line naming it, exit 2', async (_what, csv, message) => {
+    await writeFile(join(dir, 'bad.csv'), csv);
+    const run = await runCli(['evaluate', '--model', 'model.onnx', '--data', 'bad.csv'], { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('a dataset from modelops.yaml gives path, label column and features', async () => {
+    await mkdir(join(dir, 'cfg'), { recursive: true });
+    await writeFile(
+      join(dir, 'cfg', 'eval.csv'),
+      binaryCsv(100).replace('a,b,c,d,label', 'a,b,c,d,churned').replace(/^/, ''),
+    );
+    await writeFile(
+      join(dir, 'cfg', 'modelops.yaml'),
+      'version: 1\ndatasets:\n  holdout:\n    path: eval.csv\n    label-column: churned\n    features: [a, b, c, d]\n    task: binary\n',
+    );
+    await writeFile(join(dir, 'cfg', 'model.onnx'), linearModelBytes());
+    const run = await runCli(['evaluate', '--model', 'model.onnx', '--dataset', 'holdout', '--json'], {
+      cwd: join(dir, 'cfg'),
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ dataset: 'holdout', task: 'binary', rows: 100 });
+  });
+});
