@@ -6,9 +6,14 @@ import type { InputSpec } from '../verbs/types.js';
 export const GLOBAL_FLAGS = ['json', 'help', 'verbose', 'no-progress'] as const;
 export type GlobalFlag = (typeof GLOBAL_FLAGS)[number];
 
+/** Global flags that take a value: `--summary-file PATH` writes the Markdown report (job summary / PR comment). */
+export const GLOBAL_VALUE_FLAGS = ['summary-file'] as const;
+export type GlobalValueFlag = (typeof GLOBAL_VALUE_FLAGS)[number];
+
 export interface ParsedArgv {
   source: InputSource;
   globals: Set<GlobalFlag>;
+  globalValues: Map<GlobalValueFlag, string>;
 }
 
 /**
@@ -24,6 +29,7 @@ export function argvInputSource(
   const values = new Map<string, string[]>();
   const unknown: string[] = [];
   const globals = new Set<GlobalFlag>();
+  const globalValues = new Map<GlobalValueFlag, string>();
   const positional = specs.find((s) => s.positional);
   const add = (name: string, value: string) => values.set(name, [...(values.get(name) ?? []), value]);
 
@@ -45,6 +51,14 @@ export function argvInputSource(
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     if ((GLOBAL_FLAGS as readonly string[]).includes(name) && eq === -1) {
       globals.add(name as GlobalFlag);
+      continue;
+    }
+    if ((GLOBAL_VALUE_FLAGS as readonly string[]).includes(name)) {
+      const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') {
+        throw new UsageError(`--${name} needs a value`, { fix: `write --${name} PATH` });
+      }
+      globalValues.set(name as GlobalValueFlag, value);
       continue;
     }
     const spec = byName.get(name) ?? negated(name);
@@ -83,6 +97,7 @@ export function argvInputSource(
 
   return {
     globals,
+    globalValues,
     source: {
       kind: 'cli',
       get: (name) => {

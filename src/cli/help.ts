@@ -19,6 +19,7 @@ export function mainHelp(version: string): string {
     '  --help          flags of that verb',
     '  --verbose       debug lines',
     '  --no-progress   no progress bar',
+    '  --summary-file PATH   write the Markdown report (job summary / PR comment) to PATH',
     '',
     'Exit codes: 0 success, 1 a gate failed or findings at/above the fail level, 2 bad input.',
   ].join('\n');
@@ -38,7 +39,7 @@ export function verbHelp(verb: VerbDefinition): string {
       .join(', ');
     lines.push(`  ${(flag + value).padEnd(34)} ${input.description}${extra ? ` (${extra})` : ''}`);
   }
-  lines.push(`  ${GLOBAL_FLAGS.map((f) => `--${f}`).join(' ')}`);
+  lines.push(`  ${GLOBAL_FLAGS.map((f) => `--${f}`).join(' ')} --summary-file PATH`);
   if (verb.outputs.length > 0) {
     lines.push('', 'Outputs (keys of --json and of the action):');
     for (const output of verb.outputs) lines.push(`  ${output.name.padEnd(34)} ${output.description}`);

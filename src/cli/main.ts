@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { isUsageError, UsageError } from '../core/errors.js';
 import { createConsoleLogger } from '../platform/logger.js';
 import { createProgress, progressMode } from '../platform/progress.js';
@@ -40,7 +41,7 @@ export async function runCli(io: CliIO): Promise<number> {
       });
     }
     const verb = await entry.load();
-    const { source, globals } = argvInputSource(verb.name, verb.inputs, rest);
+    const { source, globals, globalValues } = argvInputSource(verb.name, verb.inputs, rest);
     if (globals.has('help')) {
       io.stdout(verbHelp(verb) + '\n');
       return 0;
@@ -60,6 +61,12 @@ export async function runCli(io: CliIO): Promise<number> {
       clock: () => new Date(),
       progress: (label, total) => createProgress(label, total, { mode, write: io.stderr }),
     });
+    const summaryFile = globalValues.get('summary-file');
+    if (summaryFile && outcome.summary) {
+      // The Markdown a workflow would show (job summary, PR comment), for a look before pushing.
+      const { writeFileAtomic } = await import('../platform/fs/index.js');
+      await writeFileAtomic(resolve(io.cwd, summaryFile), outcome.summary);
+    }
     if (globals.has('json')) io.stdout(JSON.stringify(outcome.result, null, 2) + '\n');
     else if (outcome.text) io.stdout(outcome.text.endsWith('\n') ? outcome.text : outcome.text + '\n');
     return outcome.exitCode;

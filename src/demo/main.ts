@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
       'models:',
       '  churn:',
       '    path: models/churn/model.onnx',
+      '    gates:',
+      "      - { metric: roc_auc, max-degradation: '1%' }",
+      '      - { metric: accuracy, min: 0.85 }',
       '',
     ].join('\n'),
   );
@@ -81,19 +84,68 @@ async function main(): Promise<void> {
 
   step('Expose the logit as a second output: the signature grew → minor');
   await commit('Expose logit', logisticToOnnx(model, train.featureNames, { withLogit: true }));
-  await runCli(
-    ['version', '--model', 'models/churn/model.onnx', '--push', '--json'],
-    work,
-    gitEnv,
-    (json) => {
+  await runCli(['version', '--model', 'models/churn/model.onnx', '--push', '--json'], work, gitEnv, {
+    format: (json) => {
       const r = JSON.parse(json) as { tag: string; bump: string; changes: string[] };
       return `  --json: tag ${r.tag}, bump ${r.bump}, changes: ${r.changes.join('; ')}`;
     },
-  );
+  });
 
   step('Reading the registry');
   await runCli(['registry', 'list'], work, gitEnv);
   await runCli(['registry', 'diff', 'churn@v1.0.1', 'churn@v1.1.0'], work, gitEnv);
+
+  step('evaluate: the candidate against the registered baseline, gated by modelops.yaml');
+  const data = ['--data', 'data/churn-test.csv', '--label-column', 'churned'];
+  const report = join(root, 'pr-comment.md');
+  await runCli(
+    [
+      'evaluate',
+      '--model',
+      'models/churn/model.onnx',
+      ...data,
+      '--baseline',
+      'churn@v1.0.0',
+      '--summary-file',
+      report,
+    ],
+    work,
+    gitEnv,
+  );
+  say('  The pull-request comment it keeps up to date (first lines):');
+  say(
+    (await readFile(report, 'utf8'))
+      .split('\n')
+      .slice(0, 14)
+      .map((l) => `  │ ${l}`)
+      .join('\n'),
+  );
+
+  step('A bad candidate (coefficients flipped) fails its gates: exit 1 blocks the merge');
+  const bad = join(root, 'bad-candidate.onnx');
+  await writeFile(
+    bad,
+    logisticToOnnx({ weights: model.weights.map((w) => -w), bias: -model.bias }, train.featureNames),
+  );
+  await runCli(
+    ['evaluate', '--model', bad, '--name', 'churn', ...data, '--baseline', 'churn@v1.1.0'],
+    work,
+    gitEnv,
+    {
+      expectExit: 1,
+      format: (out) =>
+        out
+          .split('\n')
+          .filter((l) => / fail —|^\s*gate /.test(l))
+          .map((l) => `  ${l}`)
+          .join('\n'),
+    },
+  );
+
+  step('audit: the model is clean; a pickle that would run os.system is caught without being executed');
+  const sample = join(root, 'suspicious-model.pkl');
+  await writeFile(sample, maliciousPickle());
+  await runCli(['audit', 'models', sample], work, gitEnv, { expectExit: 1 });
 
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
@@ -122,22 +174,49 @@ function runCli(
   args: string[],
   cwd: string,
   env: Record<string, string>,
-  format?: (stdout: string) => string,
+  options: { format?: (stdout: string) => string; expectExit?: number } = {},
 ): Promise<void> {
-  say(`  $ modelops ${args.join(' ')}`);
+  say(`  $ modelops ${args.map((a) => (a.startsWith('/') ? a.replace(/^.*\//, '…/') : a)).join(' ')}`);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [cli, ...args],
       { cwd, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
         if (stderr.trim()) process.stderr.write(stderr.replace(/^/gm, '  '));
-        if (error) return reject(new Error(`modelops ${args[0]} failed: ${stderr.trim() || error.message}`));
-        say(format ? format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
+        if (code !== (options.expectExit ?? 0)) {
+          return reject(new Error(`modelops ${args[0]} exited ${code}: ${stderr.trim() || stdout.trim()}`));
+        }
+        say(options.format ? options.format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
+        if (code !== 0) say(`  (exit ${code}, as expected)`);
         resolve();
       },
     );
   });
+}
+
+/**
+ * A pickle whose loading would call os.system('echo pwned'), written byte by byte (protocol 2):
+ * PROTO 2, GLOBAL 'os system', the argument, TUPLE1, REDUCE, STOP. Never loaded — only audited.
+ */
+function maliciousPickle(): Uint8Array {
+  const text = (s: string) => [...Buffer.from(s, 'latin1')];
+  const argument = 'echo pwned';
+  return Uint8Array.from([
+    0x80,
+    2,
+    ...text('cos\nsystem\n'),
+    0x58,
+    argument.length,
+    0,
+    0,
+    0,
+    ...text(argument),
+    0x85,
+    0x52,
+    0x2e,
+  ]);
 }
 
 async function countFiles(dir: string): Promise<number> {

@@ -83,4 +83,12 @@ describe('one parser for flags and INPUT_* variables', () => {
     const { globals } = argvInputSource('demo', specs, ['--json', '--model', 'm', '--no-progress']);
     expect([...globals].sort()).toEqual(['json', 'no-progress']);
   });
+
+  it('takes --summary-file PATH as a global value flag', () => {
+    const parsed = argvInputSource('demo', specs, ['--model', 'm', '--summary-file', 'report.md']);
+    expect(parsed.globalValues.get('summary-file')).toBe('report.md');
+    expect(() => argvInputSource('demo', specs, ['--summary-file'])).toThrowError(
+      '--summary-file needs a value',
+    );
+  });
 });

@@ -26,6 +26,8 @@ export interface BaselineQuery {
   /** The candidate's registry name and repository-relative path. */
   name: string;
   repoPath: string | undefined;
+  /** Where a registry model lives in the repository (modelops.yaml, else models/<name>/model.onnx). */
+  pathOf?: (name: string) => string | undefined;
   environment: string;
   remote: { name: string; exists: boolean };
   /** A pull request's base commit: the fallback baseline when the environment has no assignment. */
@@ -81,7 +83,9 @@ async function fromRegistry(
   required = true,
 ): Promise<BaselineModel | undefined> {
   const what = want.version ? `${name}@v${want.version}` : `${name}#${want.environment}`;
-  const { git, repoPath } = query;
+  const { git } = query;
+  // The baseline's own path: the candidate may be a file outside the repository (a fresh export).
+  const repoPath = name === query.name && query.repoPath ? query.repoPath : query.pathOf?.(name);
   if (!git || !repoPath) {
     throw new UsageError(`--baseline ${what} needs the registry, but ${query.cwd} is not a git repository`, {
       fix: 'run evaluate inside the repository that holds the model, or pass --baseline as a file path',

@@ -45,6 +45,7 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
         git: ctx.git,
         name: ctx.name,
         repoPath: ctx.repoPath,
+        pathOf: (name) => registryModelPath(name, ctx.config),
         environment: String(inputs.environment),
         remote: ctx.remote,
         pullRequestBase: await pullRequestBase(deps),
@@ -123,4 +124,15 @@ async function pullRequestBase(deps: VerbDeps): Promise<string | undefined> {
     pull_request?: { base?: { sha?: string } };
   };
   return event.pull_request?.base?.sha;
+}
+
+/** Path of a registry model in the repository: declared in modelops.yaml, else the conventional layout. */
+function registryModelPath(
+  name: string,
+  config: { models: Record<string, { id: string; path: string }> },
+): string {
+  const configured = Object.values(config.models).find((m) => m.id === name);
+  if (configured) return configured.path;
+  const [dir, base] = name.includes('=') ? name.split('=', 2) : [undefined, name];
+  return `${dir ? `${dir}/` : ''}models/${base}/model.onnx`;
 }

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+
+/** `npm run demo` is one of the README's two commands: it must keep working end to end. */
+describe('npm run demo', () => {
+  it('trains, versions, reads the registry, evaluates with gates and audits', async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (done) =>
+        execFile(
+          process.execPath,
+          [join(root, 'dist/demo.js')],
+          { cwd: root, timeout: 120_000 },
+          (error, out, err) =>
+            done({
+              code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+              stdout: out,
+              stderr: err,
+            }),
+        ),
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/churn: registered and pushed churn@v1\.0\.0 \(v1\.0\.0, initial\)/);
+    expect(stdout).toMatch(/churn: registered and pushed churn@v1\.0\.1 \(v1\.0\.0 → v1\.0\.1, patch\)/);
+    expect(stdout).toMatch(/--json: tag churn@v1\.1\.0, bump minor, changes: minor: output "logit" added/);
+    expect(stdout).toMatch(/churn\s+v1\.1\.0\s+active\s+3/);
+    expect(stdout).toMatch(/churn: pass — 400 rows/);
+    expect(stdout).toMatch(/### modelops evaluate: churn — ✅ pass/);
+    expect(stdout).toMatch(/churn: fail — 400 rows/);
+    expect(stdout).toMatch(/suspicious-model\.pkl: MALICIOUS/);
+    expect(stdout).toMatch(/LFS objects in the remote: 3/);
+  }, 180_000);
+});
