@@ -147,6 +147,41 @@ async function main(): Promise<void> {
   await writeFile(sample, maliciousPickle());
   await runCli(['audit', 'models', sample], work, gitEnv, { expectExit: 1 });
 
+  step('deploy: promote v1.1.0 through dev → staging → production, with evidence for production');
+  const evaluation = join(root, 'evaluation.json');
+  const audit = join(root, 'audit.json');
+  await runCli(
+    ['evaluate', '--model', 'models/churn/model.onnx', ...data, '--baseline', 'churn@v1.0.0', '--json'],
+    work,
+    gitEnv,
+    {
+      saveTo: evaluation,
+    },
+  );
+  await runCli(['audit', 'models', '--json'], work, gitEnv, { saveTo: audit });
+  await runCli(['deploy', '--model', 'churn', '--version', 'v1.1.0', '--to', 'dev', '--push'], work, gitEnv);
+  await runCli(['deploy', '--model', 'churn', '--to', 'production', '--push'], work, gitEnv, {
+    expectExit: 2,
+  });
+  await runCli(['deploy', '--model', 'churn', '--to', 'staging', '--push'], work, gitEnv);
+  await runCli(
+    [
+      'deploy',
+      '--model',
+      'churn',
+      '--to',
+      'production',
+      '--evidence',
+      evaluation,
+      '--evidence',
+      audit,
+      '--push',
+    ],
+    work,
+    gitEnv,
+  );
+  await runCli(['registry', 'list'], work, gitEnv);
+
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
   for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}')))
@@ -174,7 +209,7 @@ function runCli(
   args: string[],
   cwd: string,
   env: Record<string, string>,
-  options: { format?: (stdout: string) => string; expectExit?: number } = {},
+  options: { format?: (stdout: string) => string; expectExit?: number; saveTo?: string } = {},
 ): Promise<void> {
   say(`  $ modelops ${args.map((a) => (a.startsWith('/') ? a.replace(/^.*\//, '…/') : a)).join(' ')}`);
   return new Promise((resolve, reject) => {
@@ -187,6 +222,13 @@ function runCli(
         if (stderr.trim()) process.stderr.write(stderr.replace(/^/gm, '  '));
         if (code !== (options.expectExit ?? 0)) {
           return reject(new Error(`modelops ${args[0]} exited ${code}: ${stderr.trim() || stdout.trim()}`));
+        }
+        if (options.saveTo) {
+          writeFile(options.saveTo, stdout).then(() => {
+            say(`  (--json result saved as ${options.saveTo!.replace(/^.*\//, '')})`);
+            resolve();
+          }, reject);
+          return;
         }
         say(options.format ? options.format(stdout) : stdout.trimEnd().replace(/^/gm, '  '));
         if (code !== 0) say(`  (exit ${code}, as expected)`);

@@ -22,6 +22,7 @@ export const GITHUB_TOKEN_INPUT: InputSpec = {
 
 export const MODEL_INPUT: InputSpec = {
   name: 'model',
-  description: 'Path of the model file, e.g. models/churn/model.onnx.',
+  description:
+    'The model file, e.g. models/churn/model.onnx (deploy also takes a registry name). When empty, version takes every model changed between base and head, evaluate the model in modelops.yaml.',
   type: 'string',
 };

@@ -1,3 +1,4 @@
+import { sha256File } from '../../platform/fs/index.js';
 import type { VerbDeps, VerbOutcome } from '../types.js';
 import type { EvaluateContext } from './context.js';
 import { checkGates, verdictOf } from './gates.js';
@@ -66,9 +67,12 @@ export async function conclude(
   };
   const markdown = renderEvaluationMarkdown(view);
   const posted = options.shard ? {} : await reportToGitHub(deps, ctx.name, verdict, markdown);
+  // The content hash lets deploy check that this evidence is about the version it promotes.
+  const sha256 = await sha256File(ctx.modelFile).catch(() => undefined);
   const result = {
     name: ctx.name,
     model: ctx.modelPath,
+    ...(sha256 ? { sha256 } : {}),
     data: ctx.dataPath,
     ...(ctx.dataset ? { dataset: ctx.dataset.name } : {}),
     task: measured.task,

@@ -1,4 +1,4 @@
-import { CONFIG_INPUT, GITHUB_TOKEN_INPUT } from '../shared-inputs.js';
+import { CONFIG_INPUT, GITHUB_TOKEN_INPUT, MODEL_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 /**
@@ -6,12 +6,7 @@ import type { InputSpec, OutputSpec } from '../types.js';
  * declaration per name, so these must stay word for word the same as version's.
  */
 export const EVALUATE_INPUTS: readonly InputSpec[] = [
-  {
-    name: 'model',
-    description:
-      'Path of the model file, e.g. models/churn/model.onnx. When empty, every model that changed between base and head is versioned.',
-    type: 'string',
-  },
+  MODEL_INPUT,
   {
     name: 'name',
     description:

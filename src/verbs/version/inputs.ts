@@ -2,11 +2,7 @@ import { CONFIG_INPUT, GITHUB_TOKEN_INPUT, MODEL_INPUT } from '../shared-inputs.
 import type { InputSpec, OutputSpec } from '../types.js';
 
 export const VERSION_INPUTS: readonly InputSpec[] = [
-  {
-    ...MODEL_INPUT,
-    description:
-      'Path of the model file, e.g. models/churn/model.onnx. When empty, every model that changed between base and head is versioned.',
-  },
+  MODEL_INPUT,
   {
     name: 'name',
     description:
