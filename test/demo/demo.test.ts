@@ -31,7 +31,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/churn: fail — 400 rows/);
     expect(stdout).toMatch(/suspicious-model\.pkl: MALICIOUS/);
     expect(stdout).toMatch(/created and pushed churn#dev#1/);
-    expect(stdout).toMatch(/churn has nothing in stage 'staging'/);
+    expect(stderr).toMatch(/churn has nothing in stage 'staging'/);
     expect(stdout).toMatch(/created and pushed churn#production#3/);
     expect(stdout).toMatch(/dev=v1\.1\.0, production=v1\.1\.0, staging=v1\.1\.0/);
     expect(stdout).toMatch(/LFS objects in the remote: 3/);
