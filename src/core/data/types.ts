@@ -9,13 +9,7 @@ export type DataFormat = 'csv' | 'jsonl' | 'parquet' | 'npy' | 'npz';
 /** Element types a column can hold. Numbers missing in the file are NaN in float columns. */
 export type ColumnType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool' | 'string';
 
-export type ColumnData =
-  | Float32Array
-  | Float64Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | string[];
+export type ColumnData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | string[];
 
 /**
  * One column of a batch. Tabular columns are scalars per row (`rowShape: []`); NPY/NPZ arrays keep
@@ -46,5 +40,9 @@ export interface DatasetSource {
   format: DataFormat;
   /** Column names in file order (NPY: one column named after the file stem; NPZ: one per array). */
   columnNames(): Promise<string[]>;
-  batches(options: { batchSize: number; shard?: Shard; columns?: readonly string[] }): AsyncIterable<DataBatch>;
+  batches(options: {
+    batchSize: number;
+    shard?: Shard;
+    columns?: readonly string[];
+  }): AsyncIterable<DataBatch>;
 }
