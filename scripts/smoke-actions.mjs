@@ -28,6 +28,7 @@ for (const dir of dirs) {
     GITHUB_WORKSPACE: copy,
     INPUT_COMMAND: 'no-such-verb',
     INPUT_BUMP: 'sideways',
+    INPUT_FORMAT: 'bogus',
   };
   const run = spawnSync(node24, [join(dir, meta.runs.main)], { env, encoding: 'utf8', timeout: 60_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? '(no ::error:: line)';

@@ -38,7 +38,8 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
     });
     for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
     core.setOutput('result', JSON.stringify(outcome.result));
-    if (outcome.summary) await core.summary.addRaw(outcome.summary, true).write();
+    // The runner always sets GITHUB_STEP_SUMMARY; a bare `node` start (tests, act) may not.
+    if (outcome.summary && env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summary, true).write();
     if (outcome.text) core.info(outcome.text);
     if (outcome.exitCode !== 0)
       core.setFailed(`modelops ${verb.name}: ${String(outcome.result.verdict ?? 'failed')}`);

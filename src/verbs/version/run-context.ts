@@ -26,7 +26,7 @@ export async function resolveContext(inputs: ParsedInputs, deps: VerbDeps): Prom
   const root = (
     await git.run(['rev-parse', '--show-toplevel']).catch(() => {
       throw new UsageError(`${deps.cwd} is not inside a git repository`, {
-        fix: 'run modelops version in the repository that holds the models (the registry is git)',
+        fix: 'run modelops in a clone of the repository that holds the models (the registry is git)',
       });
     })
   ).trim();
