@@ -26,3 +26,17 @@ export const MODEL_INPUT: InputSpec = {
     'The model file, e.g. models/churn/model.onnx (deploy also takes a registry name). When empty, version takes every model changed between base and head, evaluate the model in modelops.yaml.',
   type: 'string',
 };
+
+export const BASE_INPUT: InputSpec = {
+  name: 'base',
+  description:
+    'Base ref for finding changed models (defaults to the pull request base or the push before-sha).',
+  type: 'string',
+};
+
+export const HEAD_INPUT: InputSpec = {
+  name: 'head',
+  description: 'Head ref for finding changed models.',
+  type: 'string',
+  default: 'HEAD',
+};

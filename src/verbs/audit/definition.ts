@@ -7,6 +7,8 @@ import { severityRank, type FileReport, type FindingSeverity, type Verdict } fro
 import { loadConfig } from '../../core/config/index.js';
 import { sha256File, writeFileAtomic } from '../../platform/fs/index.js';
 import type { VerbDefinition } from '../types.js';
+import { postPullRequestReport } from '../pr-report.js';
+import { changedFiles } from './changed-files.js';
 import { findFiles, MODEL_EXTENSIONS } from './find-files.js';
 import { AUDIT_INPUTS, AUDIT_OUTPUTS } from './inputs.js';
 import { renderAuditSummary, renderAuditText } from './render.js';
@@ -36,8 +38,20 @@ export const auditVerb: VerbDefinition = {
       config.audit.failLevel) as FindingSeverity;
     const strict = inputs.strict === true || config.audit.strict;
     const given = (inputs.paths as string[] | undefined) ?? [];
+    const changed =
+      given.length > 0
+        ? undefined
+        : await changedFiles({
+            cwd: deps.cwd,
+            base: inputs.base as string | undefined,
+            head: String(inputs.head),
+            env: deps.env,
+            logger: deps.logger,
+          });
     const paths = given.length > 0 ? given : [existsSync(join(deps.cwd, 'models')) ? 'models' : '.'];
-    const targets = await findFiles(deps.cwd, paths);
+    const targets = changed?.targets ?? (await findFiles(deps.cwd, paths));
+    if (changed)
+      deps.logger.info(`${changed.targets.length} file(s) changed in ${changed.base}..${changed.head}`);
     const allow = new Map(config.audit.allowlist.map((a) => [a.sha256, a.reason]));
     const progress = deps.progress('audit', targets.length);
     const reports: FileReport[] = [];
@@ -80,8 +94,18 @@ export const auditVerb: VerbDefinition = {
           title: `modelops audit: ${f.rule}`,
         });
 
+    const summary = renderAuditSummary(reports, failed, failLevel, changed);
+    const comment = await postPullRequestReport(deps, 'audit', summary);
     const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
-    const result = { verdict, failed, failLevel, strict, files: reports };
+    const result = {
+      verdict,
+      failed,
+      failLevel,
+      strict,
+      ...(changed ? { changes: { base: changed.base, head: changed.head } } : {}),
+      files: reports,
+      ...(comment ? { comment: { id: comment.commentId, action: comment.action } } : {}),
+    };
     const format = String(inputs.format);
     const rendered =
       format === 'sarif'
@@ -104,7 +128,7 @@ export const auditVerb: VerbDefinition = {
         'report-file': output ?? '',
       },
       text: output ? renderAuditText(reports, failed, failLevel) : rendered,
-      summary: renderAuditSummary(reports, failed, failLevel),
+      summary: comment?.overflow ?? summary,
     };
   },
 };

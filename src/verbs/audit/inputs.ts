@@ -1,11 +1,11 @@
-import { CONFIG_INPUT } from '../shared-inputs.js';
+import { BASE_INPUT, CONFIG_INPUT, GITHUB_TOKEN_INPUT, HEAD_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 export const AUDIT_INPUTS: readonly InputSpec[] = [
   {
     name: 'paths',
     description:
-      'Files or directories to scan (directories recursively). Defaults to models/ when it exists, else the working directory.',
+      'Files or directories to scan (directories recursively). Default: in a pull request or push, the files changed between base and head; else models/ when it exists, else the working directory.',
     type: 'list',
     positional: true,
   },
@@ -36,7 +36,10 @@ export const AUDIT_INPUTS: readonly InputSpec[] = [
     type: 'string',
     choices: ['low', 'medium', 'high', 'critical'],
   },
+  BASE_INPUT,
+  HEAD_INPUT,
   CONFIG_INPUT,
+  GITHUB_TOKEN_INPUT,
 ];
 
 export const AUDIT_OUTPUTS: readonly OutputSpec[] = [

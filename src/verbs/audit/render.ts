@@ -1,5 +1,8 @@
 import type { FileReport } from '../../core/audit/types.js';
+import { severityRank } from '../../core/audit/types.js';
 import { codeSpan, escapeMarkdown } from '../../core/report/markdown.js';
+
+const RULES_DOC = 'https://github.com/OWNER/modelops/blob/main/docs/actions/audit.md';
 
 const ICON: Record<FileReport['verdict'], string> = {
   clean: 'clean',
@@ -38,7 +41,17 @@ export function renderAuditSummary(
   reports: readonly FileReport[],
   failed: boolean,
   failLevel: string,
+  changes?: { base: string; head: string },
 ): string {
+  const scope = changes
+    ? `Files changed in ${codeSpan(`${changes.base.slice(0, 12)}..${changes.head.slice(0, 12)}`)}. `
+    : '';
+  if (reports.length === 0)
+    return [heading(failed, failLevel), '', `${scope}No model files to scan.`, ''].join('\n');
+  const counts = Object.entries(count(reports))
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
   const rows = reports.map(
     (r) =>
       `| ${escapeMarkdown(r.path)} | ${r.format} | **${r.verdict}**${r.allowlisted ? ' (allowlisted)' : ''} | ${r.findings.length} | ${escapeMarkdown(
@@ -51,13 +64,49 @@ export function renderAuditSummary(
       )} |`,
   );
   return [
-    `### modelops audit${failed ? ` — failed (findings at or above ${codeSpan(failLevel)})` : ''}`,
+    heading(failed, failLevel),
+    '',
+    `${scope}${reports.length} file(s): ${counts}.`,
     '',
     '| file | format | verdict | findings | first findings |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...findingsTable(reports),
   ].join('\n');
+}
+
+const MAX_FINDING_ROWS = 50;
+
+/** Every finding at medium or above (capped), worst first, linked to its rule's documentation. */
+function findingsTable(reports: readonly FileReport[]): string[] {
+  const all = reports
+    .filter((r) => !r.allowlisted)
+    .flatMap((r) => r.findings.map((f) => ({ r, f })))
+    .filter(({ f }) => severityRank(f.severity) >= severityRank('medium'))
+    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity));
+  if (all.length === 0) return [];
+  const rows = all
+    .slice(0, MAX_FINDING_ROWS)
+    .map(
+      ({ r, f }) =>
+        `| ${f.severity} | [${f.rule}](${RULES_DOC}#${f.rule.toLowerCase()}) | ${escapeMarkdown(r.path)} | ${escapeMarkdown(
+          [f.member, f.offset !== undefined ? `@${f.offset}` : ''].filter(Boolean).join(' '),
+        )} | ${escapeMarkdown(f.message)} |`,
+    );
+  return [
+    '| severity | rule | file | where | finding |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    ...(all.length > MAX_FINDING_ROWS
+      ? ['', `… and ${all.length - MAX_FINDING_ROWS} more (see the job log).`]
+      : []),
+    '',
+  ];
+}
+
+function heading(failed: boolean, failLevel: string): string {
+  return `### modelops audit${failed ? ` — failed (findings at or above ${codeSpan(failLevel)})` : ''}`;
 }
 
 export function count(reports: readonly FileReport[]): Record<FileReport['verdict'], number> {

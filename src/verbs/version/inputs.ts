@@ -1,4 +1,4 @@
-import { CONFIG_INPUT, GITHUB_TOKEN_INPUT, MODEL_INPUT } from '../shared-inputs.js';
+import { BASE_INPUT, CONFIG_INPUT, GITHUB_TOKEN_INPUT, HEAD_INPUT, MODEL_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 export const VERSION_INPUTS: readonly InputSpec[] = [
@@ -35,13 +35,8 @@ export const VERSION_INPUTS: readonly InputSpec[] = [
     type: 'string',
     default: 'origin',
   },
-  {
-    name: 'base',
-    description:
-      'Base ref for finding changed models (defaults to the pull request base or the push before-sha).',
-    type: 'string',
-  },
-  { name: 'head', description: 'Head ref for finding changed models.', type: 'string', default: 'HEAD' },
+  BASE_INPUT,
+  HEAD_INPUT,
   {
     name: 'write-manifest',
     description: 'Write models/<name>/model.json next to the model (it is also carried in the tag message).',
