@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { isUsageError, UsageError } from '../core/errors.js';
 import { createProgress } from '../platform/progress.js';
 import { parseInputs } from '../verbs/parse-inputs.js';
-import { VERB_CATALOG, verbNames } from '../verbs/catalog.js';
+import { actionVerbNames, VERB_CATALOG } from '../verbs/catalog.js';
 import { connectGitHub } from '../verbs/github-run.js';
 import { createActionsLogger } from './actions-logger.js';
 import { envInputSource } from './env-inputs.js';
@@ -15,10 +15,13 @@ export async function runAction(verbName: string, env: NodeJS.ProcessEnv = proce
   const logger = createActionsLogger();
   try {
     const entry = VERB_CATALOG[verbName];
-    if (!entry) {
-      throw new UsageError(`unknown command '${verbName}'`, {
-        fix: `set command: to one of ${verbNames().join(', ')}`,
-      });
+    if (!entry || entry.cliOnly) {
+      throw new UsageError(
+        entry
+          ? `'${verbName}' runs on the CLI only (it does not end by itself)`
+          : `unknown command '${verbName}'`,
+        { fix: `set command: to one of ${actionVerbNames().join(', ')}` },
+      );
     }
     const verb = await entry.load();
     for (const input of verb.inputs.filter((i) => i.secret)) {

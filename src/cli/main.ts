@@ -17,6 +17,8 @@ interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stderrIsTTY: boolean;
+  /** Aborted when the process is asked to stop (SIGTERM, Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** Runs `modelops …` and returns the exit code (0 ok, 1 gate/findings failed, 2 bad input, 3 bug). */
@@ -58,6 +60,7 @@ export async function runCli(io: CliIO): Promise<number> {
       github,
       cwd: io.cwd,
       env: io.env,
+      signal: io.signal,
       clock: () => new Date(),
       progress: (label, total) => createProgress(label, total, { mode, write: io.stderr }),
     });

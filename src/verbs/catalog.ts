@@ -1,10 +1,21 @@
 import type { VerbDefinition } from './types.js';
 
+/** One verb of the catalog. */
+export interface CatalogEntry {
+  summary: string;
+  load: () => Promise<VerbDefinition>;
+  /**
+   * A CLI-only verb has no action.yml and is not a `command:` of the root action: it runs until
+   * stopped (serve), which a workflow step should not do.
+   */
+  cliOnly?: boolean;
+}
+
 /**
  * The verbs this build ships. Each loads lazily, so `modelops --help` and verbs that run no model
  * do not pay for onnxruntime, Octokit or ajv at startup.
  */
-export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise<VerbDefinition> }> = {
+export const VERB_CATALOG: Record<string, CatalogEntry> = {
   version: {
     summary: 'register a model: content hash, I/O signature, semver bump from the signature diff, GTO tag',
     load: async () => (await import('./version/definition.js')).versionVerb,
@@ -28,6 +39,11 @@ export const VERB_CATALOG: Record<string, { summary: string; load: () => Promise
       'promote a version to an environment by stage tag, with stage order, evidence, rollback, GitHub Deployments',
     load: async () => (await import('./deploy/definition.js')).deployVerb,
   },
+  serve: {
+    summary: 'serve a model over the KServe V2 / Open Inference Protocol (HTTP) until stopped (CLI only)',
+    load: async () => (await import('./serve/definition.js')).serveVerb,
+    cliOnly: true,
+  },
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
@@ -35,4 +51,11 @@ export const PLANNED_VERBS = ['convert', 'optimize', 'tune'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);
+}
+
+/** The verbs that have an action (actions/<verb>/action.yml and a root-action `command:`). */
+export function actionVerbNames(): string[] {
+  return Object.entries(VERB_CATALOG)
+    .filter(([, entry]) => !entry.cliOnly)
+    .map(([name]) => name);
 }

@@ -50,6 +50,8 @@ export interface VerbDeps {
   github?: GitHubRun;
   /** Environment variables the verb may consult (git credentials, CI markers); never process.env directly. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGTERM/SIGINT; long-running verbs (serve) stop gracefully when it fires. */
+  signal?: AbortSignal;
 }
 
 /** What a verb hands back to both adapters. */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -18,12 +18,36 @@ interface ActionMeta {
 const root = join(import.meta.dirname, '../..');
 const read = (file: string) => parse(readFileSync(join(root, file), 'utf8')) as ActionMeta;
 const verbDirs = readdirSync(join(root, 'actions'));
-const verbs: VerbDefinition[] = await Promise.all(Object.values(VERB_CATALOG).map((v) => v.load()));
+// CLI-only verbs (serve) have no action.yml and are no command of the root action.
+const verbs: VerbDefinition[] = await Promise.all(
+  Object.values(VERB_CATALOG)
+    .filter((v) => !v.cliOnly)
+    .map((v) => v.load()),
+);
+const cliOnlyVerbs: VerbDefinition[] = await Promise.all(
+  Object.values(VERB_CATALOG)
+    .filter((v) => v.cliOnly)
+    .map((v) => v.load()),
+);
 
 describe('action metadata contract', () => {
   it('every shipped verb has actions/<verb>/action.yml and every action dir is a shipped verb', () => {
     expect(verbDirs.sort()).toEqual(verbs.map((v) => v.name).sort());
   });
+
+  it.each(cliOnlyVerbs.map((v) => [v.name, v] as const))(
+    '%s is CLI-only: no action dir, no entry, not a root command; its inputs are still CLI flags',
+    (name, verb) => {
+      expect(verbDirs).not.toContain(name);
+      expect(existsSync(join(root, `src/actions/${name}.ts`))).toBe(false);
+      expect(read('action.yml').inputs?.command?.description ?? '').not.toMatch(new RegExp(`\\b${name}\\b`));
+      for (const input of verb.inputs) {
+        const value = input.type === 'number' ? '3' : input.type === 'boolean' ? 'true' : 'x';
+        const { source } = argvInputSource(verb.name, verb.inputs, [`--${input.name}=${value}`]);
+        expect(parseInputs(verb.name, verb.inputs, source)[input.name]).toBeDefined();
+      }
+    },
+  );
 
   it.each(verbDirs)('actions/%s/action.yml runs its own entry on node24', (verb) => {
     const meta = read(`actions/${verb}/action.yml`);

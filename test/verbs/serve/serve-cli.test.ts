@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../../support/cli-runner.js';
+import type { RepoWithRemote } from '../../support/git-repo.js';
+import { linearModelBytes } from '../../support/models.js';
+import { makeRegistry } from '../deploy/deploy-fixture.js';
+
+/** Starts `modelops serve … --port 0`, waits for the URL it logs, and stops it with SIGTERM. */
+async function startServe(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args, '--port', '0'], {
+    cwd: options.cwd,
+    env: { ...process.env, GITHUB_ACTIONS: '', CI: '', ...options.env },
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const url = await new Promise<string>((done, fail) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr);
+      if (match) done(match[1]!);
+    });
+    void exited.then(() => fail(new Error(`serve exited before listening: ${stderr}`)));
+  });
+  return {
+    url,
+    stderr: () => stderr,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+const infer = async (url: string, name: string, data: number[]) => {
+  const res = await fetch(`${url}/v2/models/${name}/infer`, {
+    method: 'POST',
+    body: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data }] }),
+  });
+  return { status: res.status, body: (await res.json()) as { outputs: { data: number[] }[] } };
+};
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+describe('modelops serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelops-serve-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves a model file, answers an infer request, and stops cleanly on SIGTERM', async () => {
+    writeFileSync(join(dir, 'model.onnx'), linearModelBytes({ weights: [1, 0, 0, 0] }));
+    const serve = await startServe(['--model', 'model.onnx', '--name', 'churn'], { cwd: dir });
+    const { status, body } = await infer(serve.url, 'churn', [2, 5, 5, 5]);
+    expect(status).toBe(200);
+    expect(body.outputs[0]!.data[0]).toBeCloseTo(sigmoid(2), 5);
+    expect(await serve.stop()).toBe(0);
+    expect(serve.stderr()).toMatch(/stopped serving churn/);
+  });
+
+  it('a busy port is a one-line error and exit code 2', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = await runCli(['serve', '--model', 'model.onnx', '--port', String(port)], { cwd: dir });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `modelops serve: error: port ${port} on 127.0.0.1 is already in use — stop what listens there or pass another --port (0 picks a free one)`,
+      ]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a missing model file is a one-line usage error', async () => {
+    const run = await runCli(['serve', '--model', 'nope.onnx', '--port', '0'], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^modelops serve: error: cannot read model file 'nope.onnx'/);
+  });
+
+  describe('a registered version', () => {
+    let repo: RepoWithRemote;
+    beforeAll(async () => {
+      ({ repo } = await makeRegistry({ versions: 2 }));
+    }, 120_000);
+    afterAll(async () => repo.cleanup());
+
+    it('serves NAME@vX.Y.Z from its register tag, not the working tree', async () => {
+      // v1.0.0 has weights [0, 1, 2, 3]; the working tree holds v1.0.1's [1, 1, 2, 3].
+      const serve = await startServe(['--model', 'churn@v1.0.0'], { cwd: repo.dir, env: repo.env });
+      const meta = (await (await fetch(`${serve.url}/v2/models/churn`)).json()) as { versions: string[] };
+      expect(meta.versions).toEqual(['1.0.0']);
+      const { body } = await infer(serve.url, 'churn', [1, 0, 0, 0]);
+      expect(body.outputs[0]!.data[0]).toBeCloseTo(sigmoid(0), 5);
+      expect(await serve.stop()).toBe(0);
+    });
+
+    it('an unregistered version is a usage error listing the versions', async () => {
+      const run = await runCli(['serve', '--model', 'churn@v9.0.0', '--port', '0'], {
+        cwd: repo.dir,
+        env: repo.env,
+      });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(/churn@v9\.0\.0 is not in the registry \(versions: v1\.0\.0, v1\.0\.1\)/);
+    });
+  });
+});
