@@ -43,7 +43,8 @@ export function checkReferences(
           ...new Set(where.flatMap((name) => Object.keys(config.datasets[name]?.slices ?? {}))),
         ];
         const fix = suggestFix(gate.slice, slices, 'use one of', "define it under the dataset's slices:");
-        if (!slices.includes(gate.slice))
+        // '*' applies the gate to every slice of the dataset ("no slice worse than X").
+        if (gate.slice !== '*' && !slices.includes(gate.slice))
           report(issue([...at, 'slice'], 'names an unknown slice', gate.slice, fix));
       }
     });

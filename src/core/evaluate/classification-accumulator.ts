@@ -49,31 +49,34 @@ export class ClassificationAccumulator {
     this.yScore = state ? [...state.yScore] : [];
   }
 
-  /** Validates the whole batch first, so a bad row leaves the accumulator untouched. */
+  /**
+   * Validates the whole batch first, so a bad row leaves the accumulator untouched. Plain loops and
+   * no per-value allocation: this runs once per batch between onnxruntime runs.
+   */
   add(batch: Batch): void {
     requirePrediction(batch);
     const yTrue = checkArray('yTrue', batch.yTrue);
-    const labels = yTrue.map((value, i) => checkLabel(`yTrue`, i, value, this.numClasses));
-    const scores = batch.yScore === undefined ? undefined : this.readScores(batch.yScore, labels.length);
-    const predicted =
-      batch.yPred === undefined
-        ? scores!.map((row) => this.predictFromScores(row))
-        : checkArray('yPred', batch.yPred, labels.length).map((v, i) =>
-            checkLabel('yPred', i, v, this.numClasses),
-          );
+    const rows = yTrue.length;
+    const labels = new Array<number>(rows);
+    for (let i = 0; i < rows; i++) labels[i] = checkLabel('yTrue', i, yTrue[i], this.numClasses);
+    const scores = batch.yScore === undefined ? undefined : this.readScores(batch.yScore, rows);
+    const predicted = new Array<number>(rows);
+    if (batch.yPred === undefined) {
+      for (let i = 0; i < rows; i++) predicted[i] = this.predictFromScores(scores![i]!);
+    } else {
+      const yPred = checkArray('yPred', batch.yPred, rows);
+      for (let i = 0; i < rows; i++) predicted[i] = checkLabel('yPred', i, yPred[i], this.numClasses);
+    }
     this.scored = checkScoredAgreement(this.scored, scores !== undefined);
 
-    labels.forEach((label, i) => {
-      const row = this.confusion[label]!;
-      const p = predicted[i]!;
-      row[p] = (row[p] ?? 0) + 1;
-    });
-    this.rows += labels.length;
+    for (let i = 0; i < rows; i++) this.confusion[labels[i]!]![predicted[i]!]!++;
+    this.rows += rows;
     if (!scores) return;
-    labels.forEach((label, i) => {
+    for (let i = 0; i < rows; i++) {
+      const label = labels[i]!;
       const row = scores[i]!;
       this.yTrue.push(label);
-      for (const value of row) this.yScore.push(value);
+      for (let j = 0; j < row.length; j++) this.yScore.push(row[j]!);
       if (this.task === 'binary') {
         const p = row[0]!;
         this.logLoss.add(binaryLogLoss(label, p));
@@ -84,7 +87,7 @@ export class ClassificationAccumulator {
         const top = argmax(row);
         this.calibration.add(row[top]!, top === label);
       }
-    });
+    }
   }
 
   merge(other: ClassificationAccumulator): void {
@@ -116,18 +119,23 @@ export class ClassificationAccumulator {
     };
   }
 
-  /** Every score row as an array of probabilities (one entry for binary). */
-  private readScores(field: Batch['yScore'], rows: number): number[][] {
+  /** Every score row, checked: binary rows hold P(class 1) alone, multiclass rows k probabilities. */
+  private readScores(field: Batch['yScore'], rows: number): ArrayLike<number>[] {
     const values = checkArray('yScore', field, rows);
+    const out = new Array<ArrayLike<number>>(rows);
     if (this.task === 'binary') {
-      return values.map((v, i) => [checkProbability(`yScore[${i}]`, v)]);
+      for (let i = 0; i < rows; i++) out[i] = [checkProbability('yScore', values[i], i)];
+      return out;
     }
-    return values.map((row, i) =>
-      checkRow('yScore', i, row, this.numClasses).map((v, j) => checkProbability(`yScore[${i}][${j}]`, v)),
-    );
+    for (let i = 0; i < rows; i++) {
+      const row = checkRow('yScore', i, values[i], this.numClasses);
+      for (let j = 0; j < row.length; j++) checkProbability('yScore', row[j], i, j);
+      out[i] = row as ArrayLike<number>;
+    }
+    return out;
   }
 
-  private predictFromScores(row: readonly number[]): number {
+  private predictFromScores(row: ArrayLike<number>): number {
     // Strictly greater: at p = threshold = 0.5 this agrees with argmax([1−p, p]), which picks 0.
     if (this.task === 'binary') return row[0]! > this.threshold ? 1 : 0;
     return argmax(row);

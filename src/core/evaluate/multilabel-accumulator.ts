@@ -39,19 +39,19 @@ export class MultilabelAccumulator {
     requirePrediction(batch);
     const width = this.numLabels;
     const yTrue = checkArray('yTrue', batch.yTrue).map((row, i) =>
-      checkRow('yTrue', i, row, width).map((v, j) => checkIndicator(`yTrue[${i}][${j}]`, v)),
+      Array.from(checkRow('yTrue', i, row, width), (v, j) => checkIndicator('yTrue', v, i, j)),
     );
     const scores =
       batch.yScore === undefined
         ? undefined
         : checkArray('yScore', batch.yScore, yTrue.length).map((row, i) =>
-            checkRow('yScore', i, row, width).map((v, j) => checkProbability(`yScore[${i}][${j}]`, v)),
+            Array.from(checkRow('yScore', i, row, width), (v, j) => checkProbability('yScore', v, i, j)),
           );
     const predicted =
       batch.yPred === undefined
         ? scores!.map((row) => row.map((p) => (p > this.threshold ? 1 : 0)))
         : checkArray('yPred', batch.yPred, yTrue.length).map((row, i) =>
-            checkRow('yPred', i, row, width).map((v, j) => checkIndicator(`yPred[${i}][${j}]`, v)),
+            Array.from(checkRow('yPred', i, row, width), (v, j) => checkIndicator('yPred', v, i, j)),
           );
     this.scored = checkScoredAgreement(this.scored, scores !== undefined);
 

@@ -43,8 +43,8 @@ export class RegressionAccumulator {
     if (batch.yPred === undefined) {
       throw new UsageError('regression batch has no yPred', { fix: 'pass the predicted values as yPred' });
     }
-    const yTrue = checkArray('yTrue', batch.yTrue).map((v, i) => checkFinite(`yTrue[${i}]`, v));
-    const yPred = checkArray('yPred', batch.yPred, yTrue.length).map((v, i) => checkFinite(`yPred[${i}]`, v));
+    const yTrue = checkArray('yTrue', batch.yTrue).map((v, i) => checkFinite('yTrue', v, i));
+    const yPred = checkArray('yPred', batch.yPred, yTrue.length).map((v, i) => checkFinite('yPred', v, i));
     const s = this.sums;
     yTrue.forEach((y, i) => {
       const prediction = yPred[i]!;

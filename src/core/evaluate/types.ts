@@ -28,8 +28,9 @@ export type RegressionOptions = Record<string, never>;
  */
 export interface Batch {
   yTrue: ReadonlyArray<number> | ReadonlyArray<ReadonlyArray<number>>;
-  yScore?: ReadonlyArray<number> | ReadonlyArray<ReadonlyArray<number>>;
-  yPred?: ReadonlyArray<number> | ReadonlyArray<ReadonlyArray<number>>;
+  /** Rows may be typed-array views (e.g. of an output tensor): they are read, never kept. */
+  yScore?: ReadonlyArray<number> | ReadonlyArray<ArrayLike<number>>;
+  yPred?: ReadonlyArray<number> | ReadonlyArray<ArrayLike<number>>;
 }
 
 /** Exact sums travel as the strings `ExactSum.toJSON` writes. */

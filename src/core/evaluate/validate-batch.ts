@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
  * the fix, because these errors reach users whose model or dataset produced the batch.
  */
 
-type Rows = ReadonlyArray<number> | ReadonlyArray<ReadonlyArray<number>>;
+type Rows = ReadonlyArray<number> | ReadonlyArray<ArrayLike<number>>;
 
 /** The array itself, checked to hold `rows` entries (or any length when rows is undefined). */
 export function checkArray(field: string, value: unknown, rows?: number): readonly unknown[] {
@@ -35,20 +35,31 @@ export function checkLabel(field: string, index: number, value: unknown, numClas
   return value;
 }
 
+/**
+ * `field` plus its row (and column) index, e.g. `yScore[3][1]`. The name is only built for an
+ * error: these checks run once per value on the evaluate hot path.
+ */
+function at(field: string, index?: number, column?: number): string {
+  return `${field}${index === undefined ? '' : `[${index}]`}${column === undefined ? '' : `[${column}]`}`;
+}
+
 /** A probability in [0, 1]. */
-export function checkProbability(field: string, value: unknown): number {
+export function checkProbability(field: string, value: unknown, index?: number, column?: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new UsageError(`batch.${field} is ${describe(value)}, not a probability in [0, 1]`, {
-      fix: 'pass probabilities (apply sigmoid/softmax to raw scores or logits first)',
-    });
+    throw new UsageError(
+      `batch.${at(field, index, column)} is ${describe(value)}, not a probability in [0, 1]`,
+      {
+        fix: 'pass probabilities (apply sigmoid/softmax to raw scores or logits first)',
+      },
+    );
   }
   return value;
 }
 
 /** A 0/1 indicator. */
-export function checkIndicator(field: string, value: unknown): number {
+export function checkIndicator(field: string, value: unknown, index?: number, column?: number): number {
   if (value !== 0 && value !== 1) {
-    throw new UsageError(`batch.${field} is ${describe(value)}, not 0 or 1`, {
+    throw new UsageError(`batch.${at(field, index, column)} is ${describe(value)}, not 0 or 1`, {
       fix: 'encode each label of a multilabel row as 0 (absent) or 1 (present)',
     });
   }
@@ -56,24 +67,28 @@ export function checkIndicator(field: string, value: unknown): number {
 }
 
 /** A finite number (regression targets and predictions). */
-export function checkFinite(field: string, value: unknown): number {
+export function checkFinite(field: string, value: unknown, index?: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new UsageError(`batch.${field} is ${describe(value)}, not a finite number`, {
+    throw new UsageError(`batch.${at(field, index)} is ${describe(value)}, not a finite number`, {
       fix: 'drop or impute rows with missing or infinite values before evaluating',
     });
   }
   return value;
 }
 
-/** One row of a matrix field, checked to have `width` entries. */
-export function checkRow(field: string, index: number, value: unknown, width: number): readonly unknown[] {
-  if (!Array.isArray(value) || value.length !== width) {
-    const got = Array.isArray(value) ? `${value.length} entries` : describe(value);
+/**
+ * One row of a matrix field, checked to have `width` entries: an array, or a typed-array view (the
+ * model's output rows are fed without copying them).
+ */
+export function checkRow(field: string, index: number, value: unknown, width: number): ArrayLike<unknown> {
+  const rowLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  if (!rowLike || (value as ArrayLike<unknown>).length !== width) {
+    const got = rowLike ? `${(value as ArrayLike<unknown>).length} entries` : describe(value);
     throw new UsageError(`batch.${field}[${index}] has ${got}, expected ${width}`, {
       fix: `pass one array of ${width} numbers per row (one per class or label)`,
     });
   }
-  return value;
+  return value as ArrayLike<unknown>;
 }
 
 /** Batches must say the same thing each time: scores everywhere or nowhere. */

@@ -1,6 +1,8 @@
 import { sha256File } from '../../platform/fs/index.js';
 import type { VerbDeps, VerbOutcome } from '../types.js';
 import type { EvaluateContext } from './context.js';
+import { computeMetrics, type EvaluationState } from '../../core/evaluate/index.js';
+import { computeCustomMetrics, customMetricsFor, loadCustomMetric } from './custom-metrics.js';
 import { checkGates, verdictOf } from './gates.js';
 import { reportToGitHub } from './github-report.js';
 import type { Measured } from './measure.js';
@@ -27,6 +29,26 @@ export async function conclude(
   const baseline = measured.baseline
     ? assembleMetrics(measured.baseline.state, { ...measured.baseline, rows: measured.rows })
     : undefined;
+  const custom = customMetricsFor(ctx.config, ctx.name, options.environment);
+  if (custom.length > 0) {
+    const load = (metric: (typeof custom)[number]) => loadCustomMetric(metric, ctx.root);
+    if (measured.candidate.kept) {
+      Object.assign(
+        candidate.metrics,
+        await computeCustomMetrics(custom, load, measured.task, measured.candidate.kept),
+      );
+    }
+    if (baseline && measured.baseline?.kept) {
+      Object.assign(
+        baseline.metrics,
+        await computeCustomMetrics(custom, load, measured.task, measured.baseline.kept),
+      );
+    }
+  }
+  const sliceMetrics = (slices: Record<string, EvaluationState>) =>
+    Object.fromEntries(Object.entries(slices).map(([name, state]) => [name, computeMetrics(state)]));
+  const candidateSlices = sliceMetrics(measured.candidate.slices ?? {});
+  const baselineSlices = measured.baseline ? sliceMetrics(measured.baseline.slices ?? {}) : undefined;
   const { results, skipped } = options.shard
     ? { results: [], skipped: [] }
     : checkGates({
@@ -36,6 +58,10 @@ export async function conclude(
         dataset: ctx.dataset?.name,
         current: candidate.metrics,
         baseline: baseline?.metrics ?? null,
+        slices: {
+          candidate: mapValues(candidateSlices, (r) => r.metrics),
+          baseline: baselineSlices ? mapValues(baselineSlices, (r) => r.metrics) : null,
+        },
         ...(measured.baseline
           ? {
               paired: {
@@ -62,6 +88,12 @@ export async function conclude(
         : undefined,
     gates: results,
     skipped,
+    slices: Object.entries(candidateSlices).map(([name, r]) => ({
+      name,
+      rows: r.rows,
+      metrics: r.metrics,
+      baseline: baselineSlices?.[name]?.metrics,
+    })),
     verdict,
     headline: headlineMetrics(candidate.metrics, ctx.config.models[ctx.name]?.metrics ?? [], results),
   };
@@ -82,6 +114,20 @@ export async function conclude(
     confusion_matrix: candidate.report.confusionMatrix,
     per_class: candidate.report.perClass,
     warnings: candidate.report.warnings,
+    ...(Object.keys(candidateSlices).length > 0
+      ? {
+          slices: Object.fromEntries(
+            Object.entries(candidateSlices).map(([slice, r]) => [
+              slice,
+              {
+                rows: r.rows,
+                metrics: r.metrics,
+                ...(baselineSlices?.[slice] ? { baseline: { metrics: baselineSlices[slice].metrics } } : {}),
+              },
+            ]),
+          ),
+        }
+      : {}),
     ...(measured.baseline && baseline
       ? {
           baseline: {
@@ -110,4 +156,8 @@ export async function conclude(
     text: renderEvaluationText(view),
     summary: posted.overflow ?? markdown,
   };
+}
+
+function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }

@@ -6,6 +6,7 @@ import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../typ
 import { resolveBaseline } from './baseline.js';
 import { resolveEvaluateContext, type EvaluateContext } from './context.js';
 import { conclude } from './conclude.js';
+import { customMetricsFor } from './custom-metrics.js';
 import { EVALUATE_INPUTS, EVALUATE_OUTPUTS } from './inputs.js';
 import { measure, type OpenDataset } from './measure.js';
 import { defaultStatePath, mergeShardFiles, writeShardFile } from './shard-state.js';
@@ -72,6 +73,10 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
         batchSize: Number(inputs['batch-size']),
         shard: ctx.shard,
         progress: deps.progress(`evaluate ${ctx.name}`),
+        slices: Object.values(ctx.dataset?.slices ?? {}),
+        keepRows:
+          customMetricsFor(ctx.config, ctx.name, String(inputs.environment)).length > 0 ||
+          inputs['write-predictions'] !== undefined,
       });
       if (ctx.shard) {
         const statePath =

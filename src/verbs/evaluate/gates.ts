@@ -11,6 +11,18 @@ export interface SkippedGate {
   reason: string;
 }
 
+/** A gate result, on the whole data or on one slice of it. */
+export type CheckedGate = GateResult & { slice?: string };
+
+/** Every slice's metrics, for the candidate and (when there is one) the baseline. */
+export interface SliceMetrics {
+  candidate: Record<string, Record<string, number>>;
+  baseline: Record<string, Record<string, number>> | null;
+}
+
+/** Gates with `slice: '*'` apply to every slice of the dataset: "no slice worse than X". */
+export const EVERY_SLICE = '*';
+
 /** The config's gate in the evaluate core's shape. */
 export function toGate(config: GateConfig): Gate {
   return {
@@ -26,8 +38,9 @@ export function toGate(config: GateConfig): Gate {
 }
 
 /**
- * Checks the gates that apply to the model, its dataset and the target environment. Gates on a
- * slice or a custom metric are listed as skipped (this build does not compute them yet).
+ * Checks the gates that apply to the model, its dataset and the target environment. A gate with
+ * `slice` is checked on that slice's metrics (`'*'`: on each slice); a slice without rows, or a
+ * custom metric not computed (e.g. after --merge), is listed as skipped, never silently passed.
  */
 export function checkGates(options: {
   config: ModelopsConfig;
@@ -38,27 +51,35 @@ export function checkGates(options: {
   baseline: Record<string, number> | null;
   /** Per-row values of both models on the same rows, for gates with `significance`. */
   paired?: { task: Task; candidate: readonly number[]; baseline: readonly number[] };
-}): { results: GateResult[]; skipped: SkippedGate[] } {
+  slices?: SliceMetrics;
+}): { results: CheckedGate[]; skipped: SkippedGate[] } {
   const skipped: SkippedGate[] = [];
+  const sliceGates: GateConfig[] = [];
   const applicable = gatesFor(options.config, options.modelId, options.environment).filter((gate) => {
     if (gate.dataset !== undefined && gate.dataset !== options.dataset) return false;
-    if (gate.slice !== undefined) {
-      skipped.push({ gate: gate.name, reason: `slice gates (${gate.slice}) are not evaluated yet` });
+    if (options.config.metrics[gate.metric] && options.current[gate.metric] === undefined) {
+      skipped.push({ gate: gate.name, reason: `custom metric ${gate.metric} was not computed in this run` });
       return false;
     }
-    if (options.config.metrics[gate.metric] && options.current[gate.metric] === undefined) {
-      skipped.push({ gate: gate.name, reason: `custom metric ${gate.metric} is not computed yet` });
+    if (gate.slice !== undefined) {
+      sliceGates.push(gate);
       return false;
     }
     return true;
   });
-  const results = evaluateGates(options.current, options.baseline, applicable.map(toGate));
+  const results: CheckedGate[] = evaluateGates(
+    options.current,
+    options.baseline,
+    applicable.map((g) => toGate(withDirection(g, options.config))),
+  );
+  for (const gate of sliceGates) results.push(...checkSliceGate(gate, options, skipped));
   const byName = new Map(applicable.map((g) => [g.name, g]));
   const tests = new Map<string, SignificanceResult>();
   const withSignificance = results.map((result) => {
     const significance = byName.get(result.gate)?.significance;
     const { paired } = options;
     if (!significance || result.baseline === null || !paired || paired.baseline.length === 0) return result;
+    if (result.slice !== undefined) return result;
     if (result.check !== 'max-degradation' && result.check !== 'min-improvement') return result;
     if (paired.candidate.length !== paired.baseline.length) return result;
     const key = `${significance.method}/${significance.confidence}/${significance.resamples}`;
@@ -68,6 +89,36 @@ export function checkGates(options: {
     return { ...applySignificance(result, test), significance: test };
   });
   return { results: withSignificance, skipped };
+}
+
+/** One slice gate on each slice it names that had rows; the result messages name the slice. */
+function checkSliceGate(
+  gate: GateConfig,
+  options: { config: ModelopsConfig; current: Record<string, number>; slices?: SliceMetrics },
+  skipped: SkippedGate[],
+): CheckedGate[] {
+  const candidate = options.slices?.candidate ?? {};
+  const names = gate.slice === EVERY_SLICE ? Object.keys(candidate).sort() : [gate.slice!];
+  const results: CheckedGate[] = [];
+  for (const slice of names) {
+    const current = candidate[slice];
+    if (!current) {
+      skipped.push({ gate: gate.name, reason: `slice ${slice} has no rows in this data` });
+      continue;
+    }
+    const base = options.slices?.baseline?.[slice] ?? null;
+    for (const r of evaluateGates(current, base, [toGate(withDirection(gate, options.config))])) {
+      results.push({ ...r, slice, message: `slice ${slice}: ${r.message}` });
+    }
+  }
+  if (names.length === 0) skipped.push({ gate: gate.name, reason: 'the data has no slices with rows' });
+  return results;
+}
+
+/** A custom metric's configured direction, unless the gate overrides it. */
+function withDirection(gate: GateConfig, config: ModelopsConfig): GateConfig {
+  const custom = config.metrics[gate.metric];
+  return custom && !gate.direction ? { ...gate, direction: custom.direction } : gate;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { EvaluationState, Task } from '../../core/evaluate/index.js';
 import type { CreateSession, ModelRuntime } from '../../platform/runtime/index.js';
 import type { Progress } from '../../platform/progress.js';
 import type { ColumnMapping } from './feeds.js';
-import { runModelsOnData, type ModelUnderTest } from './run-models.js';
+import type { SliceConfig } from '../../core/config/index.js';
+import { runModelsOnData, type KeptRows, type ModelUnderTest } from './run-models.js';
 import { selectOutput } from './scoring.js';
 
 /** Opens a data file as a stream of column batches (src/platform/data's openDataset). */
@@ -23,6 +24,10 @@ export interface MeasuredModel {
   inferenceMs: number;
   /** Per-row values for paired tests; empty after a merge. */
   perRow: number[];
+  /** State per slice that had rows (merged like the whole). */
+  slices: Record<string, EvaluationState>;
+  /** Every row's label and prediction when asked for; undefined after a merge. */
+  kept?: KeptRows | undefined;
 }
 
 /** What running the candidate (and baseline) over the data gave. */
@@ -57,6 +62,8 @@ export async function measure(options: {
   batchSize: number;
   shard: Shard | undefined;
   progress: Progress;
+  slices?: readonly SliceConfig[];
+  keepRows?: boolean;
 }): Promise<Measured> {
   const sources = [options.candidate, ...(options.baseline ? [options.baseline] : [])];
   const runtimes: ModelRuntime[] = [];
@@ -85,6 +92,8 @@ export async function measure(options: {
       batchSize: options.batchSize,
       ...(options.shard ? { shard: options.shard } : {}),
       progress: options.progress,
+      slices: options.slices ?? [],
+      keepRows: options.keepRows ?? false,
     });
     const measured = run.runs.map((r, i) => ({
       label: sources[i]!.label,
@@ -94,6 +103,8 @@ export async function measure(options: {
       latenciesMs: r.latenciesMs,
       inferenceMs: r.inferenceMs,
       perRow: r.perRow,
+      slices: r.slices,
+      kept: r.kept,
     }));
     return {
       task: run.task,

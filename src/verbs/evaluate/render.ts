@@ -1,6 +1,7 @@
 import { inferDirection, type GateResult, type MetricReport } from '../../core/evaluate/index.js';
 import { codeSpan, escapeMarkdown } from '../../core/report/markdown.js';
-import type { SkippedGate, Verdict } from './gates.js';
+import type { CheckedGate, SkippedGate, Verdict } from './gates.js';
+import { comparisonChart, sliceSection, type SliceView } from './render-sections.js';
 
 /** Everything a report shows about one evaluated model. */
 export interface EvaluationView {
@@ -13,8 +14,10 @@ export interface EvaluationView {
   metrics: Record<string, number>;
   report: MetricReport;
   baseline: { label: string; metrics: Record<string, number> } | undefined;
-  gates: readonly GateResult[];
+  gates: readonly CheckedGate[];
   skipped: readonly SkippedGate[];
+  /** Per-slice metrics of the dataset's slices that had rows. */
+  slices?: readonly SliceView[];
   verdict: Verdict;
   /** Metrics listed first (the model's configured metrics); the others go in the details. */
   headline: readonly string[];
@@ -51,6 +54,7 @@ export function renderEvaluationMarkdown(view: EvaluationView): string {
     '',
     ...metricTable(view, view.headline),
     '',
+    ...comparisonChart(view.headline, view.metrics, view.baseline?.metrics),
   ];
   const failing = view.gates.filter((g) => g.status !== 'pass');
   if (view.gates.length > 0) {
@@ -73,6 +77,7 @@ export function renderEvaluationMarkdown(view: EvaluationView): string {
       '',
     );
   }
+  lines.push(...sliceSection(view.slices ?? [], view.headline, view.gates));
   const matrix = confusionTable(view.report);
   if (matrix.length > 0) {
     lines.push(
@@ -98,7 +103,7 @@ export function renderEvaluationMarkdown(view: EvaluationView): string {
 }
 
 function metricTable(view: EvaluationView, names: readonly string[]): string[] {
-  const gateFor = (metric: string) => view.gates.filter((g) => g.metric === metric);
+  const gateFor = (metric: string) => view.gates.filter((g) => g.metric === metric && g.slice === undefined);
   const rows = names.map((metric) => {
     const current = view.metrics[metric]!;
     const base = view.baseline?.metrics[metric];

@@ -4,14 +4,28 @@ import { isUsageError, UsageError } from '../../core/errors.js';
 import {
   createAccumulator,
   type Accumulator,
+  type Batch,
   type EvaluationState,
   type Task,
 } from '../../core/evaluate/index.js';
 import type { ModelRuntime } from '../../platform/runtime/index.js';
 import type { Progress } from '../../platform/progress.js';
+import type { SliceConfig } from '../../core/config/index.js';
 import { columnOf } from './column-values.js';
 import { buildFeeds, checkFeedWidths, planFeeds, type ColumnMapping, type InputFeed } from './feeds.js';
 import { inferTask, perRowValues, readLabels, readPredictions, scoringFor, type Scoring } from './scoring.js';
+import { pickRows, sliceColumns, sliceMembers } from './slices.js';
+
+/** Every row's label and prediction, kept when custom metrics or --write-predictions need them. */
+export interface KeptRows {
+  /** File row index (0-based, before sharding) of each kept row. */
+  row: number[];
+  yTrue: (number | number[])[];
+  /** Probabilities: P(class 1) per row (binary) or one array per row. */
+  yScore: (number | number[])[] | undefined;
+  /** Predicted labels or values, when the output is not probabilities. */
+  yPred: (number | number[])[] | undefined;
+}
 
 /** One model to run over the data: the candidate first, then (optionally) the baseline. */
 export interface ModelUnderTest {
@@ -30,6 +44,9 @@ export interface ModelRun {
   inferenceMs: number;
   /** Per-row values for paired significance tests (see perRowValues). */
   perRow: number[];
+  /** State per slice of the dataset that had rows. */
+  slices: Record<string, EvaluationState>;
+  kept: KeptRows | undefined;
 }
 
 export interface DataRun {
@@ -54,6 +71,10 @@ export async function runModelsOnData(options: {
   batchSize: number;
   shard?: Shard;
   progress: Progress;
+  /** Slices to measure separately (each row may fall in several). */
+  slices?: readonly SliceConfig[];
+  /** Keep every row's label and prediction (custom metrics, --write-predictions). */
+  keepRows?: boolean;
 }): Promise<DataRun> {
   const { models, source, file, mapping } = options;
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
@@ -63,11 +84,20 @@ export async function runModelsOnData(options: {
   }
   const columnNames = await source.columnNames();
   const feeds: InputFeed[][] = models.map((m) => planFeeds(m.runtime.inputs, columnNames, mapping, file));
-  const columns = [...new Set([mapping.labelColumn, ...feeds.flat().flatMap((f) => f.columns)])];
+  const slices = options.slices ?? [];
+  const columns = [
+    ...new Set([mapping.labelColumn, ...feeds.flat().flatMap((f) => f.columns), ...sliceColumns(slices)]),
+  ];
 
   let scoring: Scoring | undefined;
   let accumulators: Accumulator[] = [];
-  const runs = models.map(() => ({ latenciesMs: [] as number[], inferenceMs: 0, perRow: [] as number[] }));
+  const sliceAccumulators = models.map(() => new Map<string, Accumulator>());
+  const runs = models.map(() => ({
+    latenciesMs: [] as number[],
+    inferenceMs: 0,
+    perRow: [] as number[],
+    kept: options.keepRows ? newKept() : undefined,
+  }));
   let rows = 0;
   const started = performance.now();
   const batches = source.batches({
@@ -96,6 +126,7 @@ export async function runModelsOnData(options: {
       const where = { file, batch, stride };
       const labelColumn = columnOf(batch, mapping.labelColumn);
       let yTrue: ReturnType<typeof readLabels> | undefined;
+      const members = slices.length > 0 ? sliceMembers(slices, batch) : [];
       for (const [i, model] of models.entries()) {
         const tensors = buildFeeds(feeds[i]!, batch, file, stride);
         // An untimed first run: onnxruntime allocates and plans on it, which is not latency.
@@ -123,6 +154,16 @@ export async function runModelsOnData(options: {
           );
         }
         for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
+        slices.forEach((slice, k) => {
+          if (members[k]!.length === 0) return;
+          let accumulator = sliceAccumulators[i]!.get(slice.name);
+          if (!accumulator) {
+            accumulator = createAccumulator(scoring!.task, accumulatorOptions(scoring!));
+            sliceAccumulators[i]!.set(slice.name, accumulator);
+          }
+          accumulator.add(pickRows(batchValues, members[k]!));
+        });
+        if (runs[i]!.kept) keep(runs[i]!.kept!, batchValues, batch.start, stride);
       }
       rows += batch.rows;
       options.progress.tick(batch.rows);
@@ -140,8 +181,27 @@ export async function runModelsOnData(options: {
     task: scoring.task,
     rows,
     wallMs: performance.now() - started,
-    runs: runs.map((r, i) => ({ ...r, state: accumulators[i]!.toState() })),
+    runs: runs.map((r, i) => ({
+      ...r,
+      state: accumulators[i]!.toState(),
+      slices: Object.fromEntries([...sliceAccumulators[i]!].map(([name, a]) => [name, a.toState()])),
+    })),
   };
+}
+
+function newKept(): KeptRows {
+  return { row: [], yTrue: [], yScore: undefined, yPred: undefined };
+}
+
+/** Copies the batch's rows out of the output tensor (its buffer is not ours to keep). */
+function keep(kept: KeptRows, values: Batch, start: number, stride: number): void {
+  const plain = (v: number | ArrayLike<number>) => (typeof v === 'number' ? v : Array.from(v));
+  values.yTrue.forEach((t, r) => {
+    kept.row.push(start + r * stride);
+    kept.yTrue.push(plain(t));
+  });
+  if (values.yScore) for (const v of values.yScore) (kept.yScore ??= []).push(plain(v));
+  if (values.yPred) for (const v of values.yPred) (kept.yPred ??= []).push(plain(v));
 }
 
 function accumulatorOptions(scoring: Scoring): object {

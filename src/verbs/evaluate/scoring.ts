@@ -150,8 +150,12 @@ export function readPredictions(scoring: Scoring, tensor: RuntimeTensor, rows: n
       fix: 'export the model with a batch dimension on its inputs and outputs',
     });
   }
-  const values = Array.from(tensor.data as ArrayLike<number | bigint>, Number);
   const float = FLOAT_TYPES.has(tensor.elementType);
+  // Float outputs are read in place (rows are views of the tensor); 64-bit integers become numbers.
+  const values: ArrayLike<number> =
+    tensor.data instanceof BigInt64Array || tensor.data instanceof BigUint64Array
+      ? Array.from(tensor.data, Number)
+      : (tensor.data as ArrayLike<number>);
   if (scoring.task === 'regression') {
     if (width !== 1) {
       throw new UsageError(
@@ -161,10 +165,11 @@ export function readPredictions(scoring: Scoring, tensor: RuntimeTensor, rows: n
         },
       );
     }
-    return { yPred: values };
+    return { yPred: Array.from(values) };
   }
   if (scoring.task === 'binary') {
-    const column = width === 2 ? values.filter((_, i) => i % 2 === 1) : values;
+    const column = new Array<number>(rows);
+    for (let r = 0; r < rows; r++) column[r] = values[r * width + width - 1]!;
     return float ? { yScore: column } : { yPred: column };
   }
   if (width !== scoring.width) {
@@ -175,14 +180,21 @@ export function readPredictions(scoring: Scoring, tensor: RuntimeTensor, rows: n
       },
     );
   }
-  const matrix = Array.from({ length: rows }, (_, r) => values.slice(r * width, (r + 1) * width));
+  const matrix = new Array<ArrayLike<number>>(rows);
+  for (let r = 0; r < rows; r++) matrix[r] = rowView(values, r * width, (r + 1) * width);
   return float ? { yScore: matrix } : { yPred: matrix };
+}
+
+function rowView(values: ArrayLike<number>, start: number, end: number): ArrayLike<number> {
+  return ArrayBuffer.isView(values)
+    ? (values as unknown as Float32Array).subarray(start, end)
+    : Array.prototype.slice.call(values, start, end);
 }
 
 /** Per-row values paired tests compare: 1/0 correct for classifiers, absolute error for regression. */
 export function perRowValues(scoring: Scoring, batch: Batch, threshold = 0.5): number[] {
-  const truth = batch.yTrue as readonly (number | readonly number[])[];
-  const predicted = (batch.yScore ?? batch.yPred) as readonly (number | readonly number[])[];
+  const truth = batch.yTrue as readonly (number | ArrayLike<number>)[];
+  const predicted = (batch.yScore ?? batch.yPred) as readonly (number | ArrayLike<number>)[];
   return truth.map((t, i) => {
     const p = predicted[i]!;
     if (scoring.task === 'regression') return Math.abs((p as number) - (t as number));
@@ -191,17 +203,17 @@ export function perRowValues(scoring: Scoring, batch: Batch, threshold = 0.5): n
       return label === t ? 1 : 0;
     }
     if (scoring.task === 'multiclass') {
-      const row = p as readonly number[];
+      const row = p as ArrayLike<number>;
       const label = batch.yScore ? argmax(row) : (row[0] ?? -1);
       return label === t ? 1 : 0;
     }
-    const row = p as readonly number[];
+    const row = Array.from(p as ArrayLike<number>);
     const labels = row.map((v) => (batch.yScore ? (v > threshold ? 1 : 0) : v));
     return labels.every((v, j) => v === (t as readonly number[])[j]) ? 1 : 0;
   });
 }
 
-function argmax(row: readonly number[]): number {
+function argmax(row: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
   return best;

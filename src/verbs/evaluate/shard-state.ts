@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Shard } from '../../core/data/types.js';
 import { UsageError } from '../../core/errors.js';
-import { mergeStates } from '../../core/evaluate/index.js';
+import { mergeStates, type EvaluationState } from '../../core/evaluate/index.js';
 import { writeFileAtomic } from '../../platform/fs/index.js';
 import type { Measured, MeasuredModel } from './measure.js';
 
@@ -18,8 +18,8 @@ export interface ShardFile {
   task: Measured['task'];
   rows: number;
   wallMs: number;
-  candidate: Omit<MeasuredModel, 'perRow'>;
-  baseline: Omit<MeasuredModel, 'perRow'> | null;
+  candidate: Omit<MeasuredModel, 'perRow' | 'kept'>;
+  baseline: Omit<MeasuredModel, 'perRow' | 'kept'> | null;
 }
 
 /** `.modelops/evaluate-<name>-shard-I-of-N.json`, with `dir=name` and slashes made file-safe. */
@@ -32,7 +32,7 @@ export async function writeShardFile(
   measured: Measured,
   meta: { name: string; modelPath: string; dataPath: string; shard: Shard },
 ): Promise<void> {
-  const strip = ({ perRow: _perRow, ...rest }: MeasuredModel) => rest;
+  const strip = ({ perRow: _perRow, kept: _kept, ...rest }: MeasuredModel) => rest;
   const content: ShardFile = {
     format: 'modelops.evaluate.shard',
     version: 1,
@@ -109,7 +109,7 @@ export async function mergeShardFiles(
       fix: 'pass every shard: the metrics must cover all rows',
     });
   }
-  const combine = (models: Omit<MeasuredModel, 'perRow'>[]): MeasuredModel => ({
+  const combine = (models: Omit<MeasuredModel, 'perRow' | 'kept'>[]): MeasuredModel => ({
     label: models[0]!.label,
     output: models[0]!.output,
     sizeBytes: models[0]!.sizeBytes,
@@ -117,6 +117,7 @@ export async function mergeShardFiles(
     latenciesMs: models.flatMap((m) => m.latenciesMs),
     inferenceMs: models.reduce((sum, m) => sum + m.inferenceMs, 0),
     perRow: [],
+    slices: mergeSlices(models.map((m) => m.slices ?? {})),
   });
   return {
     shards,
@@ -128,4 +129,12 @@ export async function mergeShardFiles(
       baseline: first.baseline ? combine(shards.map((s) => s.baseline!)) : undefined,
     },
   };
+}
+
+/** Each slice's states across shards, merged exactly; a slice absent from a shard had no rows there. */
+function mergeSlices(perShard: Record<string, EvaluationState>[]): Record<string, EvaluationState> {
+  const names = [...new Set(perShard.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(
+    names.map((name) => [name, mergeStates(perShard.flatMap((s) => (s[name] ? [s[name]] : [])))]),
+  );
 }

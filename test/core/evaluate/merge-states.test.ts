@@ -54,8 +54,8 @@ const datasets: { task: Task; options: object; batch: Batch }[] = [
 ];
 
 function slice(batch: Batch, indices: number[]): Batch {
-  const pick = (values: Batch['yTrue'] | undefined): Batch['yTrue'] | undefined =>
-    values && (indices.map((i) => values[i]) as Batch['yTrue']);
+  const pick = <T extends Batch['yScore']>(values: T): T =>
+    values && (indices.map((i) => values[i]) as unknown as T);
   return { yTrue: pick(batch.yTrue)!, yScore: pick(batch.yScore), yPred: pick(batch.yPred) };
 }
 
