@@ -12,6 +12,7 @@ import { planDeploy, type DeployAction, type DeployPlan, type DeployRequest } fr
 import { readEvidenceFiles } from './read-evidence-files.js';
 import { recordDeployment } from './record-deployment.js';
 import { renderDeploySummary, renderDeployText, type DeployResult } from './render.js';
+import { removeServingTargets, renderRequest, writeServingTargets } from './serving-targets.js';
 
 export const deployVerb: VerbDefinition = {
   name: 'deploy',
@@ -37,6 +38,7 @@ export const deployVerb: VerbDefinition = {
       });
     }
     const environment = findEnvironment(environments, String(inputs.to));
+    const render = renderRequest(inputs, ctx.root);
     const request: DeployRequest = {
       name,
       action,
@@ -95,6 +97,31 @@ export const deployVerb: VerbDefinition = {
       deps.logger.info('no GitHub deployment recorded: the stage tag was not pushed (pass --push)');
     }
 
+    // Serving targets follow what the environment holds now (re-rendered when unchanged, so a
+    // re-run repairs the GitOps path); a dry run writes nothing.
+    let rendered: string[] = [];
+    if (render && !ctx.dryRun) {
+      rendered =
+        action === 'unassign'
+          ? await removeServingTargets(render, ctx.root, name, environment.name)
+          : plan.version && plan.commit
+            ? await writeServingTargets({
+                request: render,
+                root: ctx.root,
+                git: ctx.git,
+                config: ctx.config,
+                remote: ctx.remote,
+                model: name,
+                environment: environment.name,
+                version: plan.version,
+                commit: plan.commit,
+                tag: plan.tag,
+                counter: plan.counter,
+                sha256: plan.sha256,
+              })
+            : [];
+    }
+
     const result: DeployResult = {
       dryRun: ctx.dryRun,
       action,
@@ -110,6 +137,7 @@ export const deployVerb: VerbDefinition = {
       pushed,
       checks: plan.checks,
       deployment,
+      rendered,
     };
     return {
       exitCode: 0,
@@ -121,6 +149,7 @@ export const deployVerb: VerbDefinition = {
         previous: plan.previous ?? '',
         tag: plan.status === 'unchanged' ? '' : (plan.tag ?? ''),
         'deployment-id': deployment ? String(deployment.id) : '',
+        rendered: rendered.join('\n'),
       },
       text: renderDeployText(result),
       summary: renderDeploySummary(result),

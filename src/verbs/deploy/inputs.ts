@@ -44,6 +44,26 @@ export const DEPLOY_INPUTS: readonly InputSpec[] = [
     type: 'boolean',
     default: 'false',
   },
+  {
+    name: 'render',
+    description:
+      'Serving targets to render for the version the environment holds, comma separated: triton (model-repository entry), kserve (InferenceService manifest), edge (model + signature + card).',
+    type: 'list',
+  },
+  {
+    name: 'render-dir',
+    description:
+      'GitOps directory inside the repository the serving targets are written to, as <dir>/<environment>/<target>/…; commit it for Argo CD or Flux to sync.',
+    type: 'string',
+    default: 'serving',
+  },
+  {
+    name: 'storage-uri',
+    description:
+      'storageUri of the rendered KServe InferenceService; {name}, {version} and {environment} are filled in. The default is a placeholder to replace with your bucket.',
+    type: 'string',
+    default: 's3://YOUR-BUCKET/models/{name}/{version}',
+  },
   shared('dry-run'),
   shared('push'),
   shared('remote'),
@@ -64,5 +84,10 @@ export const DEPLOY_OUTPUTS: readonly OutputSpec[] = [
     description: 'The stage tag created, e.g. churn#production#7 (empty when nothing changed).',
   },
   { name: 'deployment-id', description: 'Id of the GitHub Deployment recorded for the promotion, if any.' },
+  {
+    name: 'rendered',
+    description:
+      'Serving-target paths written (or removed after unassign), one per line, relative to the repository.',
+  },
   { name: 'result', description: 'The whole --json result as one JSON string.' },
 ];

@@ -19,6 +19,8 @@ export interface DeployResult {
   pushed: boolean;
   checks: PromotionCheck | null;
   deployment: { id: number; environment: string; state: string } | null;
+  /** Serving-target paths written (or removed, after unassign), repository-relative. */
+  rendered: string[];
 }
 
 const VERB: Record<DeployAction, string> = {

@@ -88,13 +88,13 @@ async function fromRegistry(
       },
     );
   }
-  const path = modelPath(name, config);
+  const path = registryModelPath(name, config);
   const bytes = await readModelAtCommit(git, registered.commit, path, remote);
   return { name: options.name ?? name, version, bytes, source: `${name}@v${version}` };
 }
 
 /** Where a registry model lives: declared in modelops.yaml, else models/<name>/model.onnx. */
-function modelPath(name: string, config: ModelopsConfig): string {
+export function registryModelPath(name: string, config: ModelopsConfig): string {
   const configured = Object.values(config.models).find((m) => m.id === name);
   if (configured) return configured.path;
   const [dir, base] = name.includes('=') ? name.split('=', 2) : [undefined, name];
