@@ -1,4 +1,8 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
 import { sha256File } from '../../platform/fs/index.js';
+import { updateModelCard } from './model-card.js';
+import { writeMetricsFile, writePredictions } from './result-files.js';
 import type { VerbDeps, VerbOutcome } from '../types.js';
 import type { EvaluateContext } from './context.js';
 import { computeMetrics, type EvaluationState } from '../../core/evaluate/index.js';
@@ -14,6 +18,15 @@ import {
   type EvaluationView,
 } from './render.js';
 
+export interface ConcludeOptions {
+  deps: VerbDeps;
+  environment: string;
+  shard?: { statePath: string };
+  merged?: number;
+  /** --write-predictions, --metrics-file, --update-card. */
+  files?: { predictions?: string; metrics?: string; updateCard?: boolean };
+}
+
 /**
  * From measurements to the outcome: metrics, gates, verdict, the report (terminal, job summary,
  * PR comment, check run), outputs and the --json result. A sharded run reports its shard's
@@ -22,7 +35,7 @@ import {
 export async function conclude(
   measured: Measured,
   ctx: EvaluateContext,
-  options: { deps: VerbDeps; environment: string; shard?: { statePath: string }; merged?: number },
+  options: ConcludeOptions,
 ): Promise<VerbOutcome> {
   const { deps } = options;
   const candidate = assembleMetrics(measured.candidate.state, { ...measured.candidate, rows: measured.rows });
@@ -73,6 +86,7 @@ export async function conclude(
           : {}),
       });
   const verdict = verdictOf(results, skipped);
+  const written = await writeResultFiles(ctx, measured, candidate.metrics, options);
   const view: EvaluationView = {
     name: ctx.name,
     modelPath: ctx.modelPath,
@@ -144,6 +158,7 @@ export async function conclude(
       wall_ms: Math.round(measured.wallMs),
       rows_per_second: measured.wallMs > 0 ? Math.round((measured.rows * 1000) / measured.wallMs) : null,
     },
+    ...(Object.keys(written).length > 0 ? { files: written } : {}),
     ...(options.shard ? { shard: { state: options.shard.statePath } } : {}),
     ...(options.merged ? { merged_shards: options.merged } : {}),
     ...(posted.comment ? { comment: posted.comment } : {}),
@@ -160,4 +175,44 @@ export async function conclude(
 
 function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+}
+
+/**
+ * The files asked for: per-row predictions (any run that kept rows), a DVC metrics file and the
+ * model card's model-index (not from a shard: it has only part of the rows).
+ */
+async function writeResultFiles(
+  ctx: EvaluateContext,
+  measured: Measured,
+  metrics: Record<string, number>,
+  options: ConcludeOptions,
+): Promise<Record<string, string>> {
+  const files = options.files ?? {};
+  const written: Record<string, string> = {};
+  const at = (path: string) => resolve(options.deps.cwd, path);
+  if (files.predictions) {
+    if (!measured.candidate.kept) {
+      throw new UsageError('--write-predictions needs the model run: merged shard states keep no rows', {
+        fix: 'pass --write-predictions to each sharded run (one file per shard)',
+      });
+    }
+    await writePredictions(at(files.predictions), measured.task, measured.candidate.kept);
+    written.predictions = files.predictions;
+  }
+  if (options.shard) return written;
+  if (files.metrics) {
+    await writeMetricsFile(at(files.metrics), metrics);
+    written.metrics = files.metrics;
+  }
+  if (files.updateCard) {
+    const card = ctx.config.models[ctx.name]?.card ?? `models/${ctx.name}/card.md`;
+    await updateModelCard(resolve(ctx.root, card), {
+      name: ctx.name,
+      task: measured.task,
+      dataset: ctx.dataset?.name ?? ctx.dataPath,
+      metrics,
+    });
+    written.card = card;
+  }
+  return written;
 }

@@ -87,7 +87,8 @@ export async function computeCustomMetrics(
   return values;
 }
 
-function predictedFromScores(task: Task, scores: (number | number[])[]): (number | number[])[] {
+/** Labels from probabilities: argmax (first maximum), or > 0.5 for binary and multilabel. */
+export function predictedFromScores(task: Task, scores: (number | number[])[]): (number | number[])[] {
   return scores.map((s) => {
     if (typeof s === 'number') return s > 0.5 ? 1 : 0;
     if (task === 'multilabel') return s.map((p) => (p > 0.5 ? 1 : 0));

@@ -76,7 +76,7 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
         slices: Object.values(ctx.dataset?.slices ?? {}),
         keepRows:
           customMetricsFor(ctx.config, ctx.name, String(inputs.environment)).length > 0 ||
-          inputs['write-predictions'] !== undefined,
+          Boolean(inputs['write-predictions']),
       });
       if (ctx.shard) {
         const statePath =
@@ -92,9 +92,14 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
           deps,
           environment: String(inputs.environment),
           shard: { statePath },
+          files: resultFiles(inputs),
         });
       }
-      return conclude(measured, ctx, { deps, environment: String(inputs.environment) });
+      return conclude(measured, ctx, {
+        deps,
+        environment: String(inputs.environment),
+        files: resultFiles(inputs),
+      });
     },
   };
 }
@@ -116,7 +121,23 @@ async function mergeRun(files: string[], inputs: ParsedInputs, deps: VerbDeps): 
     },
     deps,
   );
-  return conclude(measured, ctx, { deps, environment: String(inputs.environment), merged: files.length });
+  return conclude(measured, ctx, {
+    deps,
+    environment: String(inputs.environment),
+    merged: files.length,
+    files: resultFiles(inputs),
+  });
+}
+
+/** --write-predictions, --metrics-file and --update-card. */
+function resultFiles(inputs: ParsedInputs): { predictions?: string; metrics?: string; updateCard?: boolean } {
+  const predictions = inputs['write-predictions'] as string | undefined;
+  const metrics = inputs['metrics-file'] as string | undefined;
+  return {
+    ...(predictions ? { predictions } : {}),
+    ...(metrics ? { metrics } : {}),
+    updateCard: inputs['update-card'] === true,
+  };
 }
 
 /** The base commit of the pull request the run is for, if it is for one. */

@@ -74,6 +74,24 @@ export const EVALUATE_INPUTS: readonly InputSpec[] = [
     type: 'string',
   },
   {
+  {
+    name: 'write-predictions',
+    description:
+      'Write every row\'s label, prediction and probabilities to this file (.csv or .jsonl), for error analysis or as soft labels.',
+    type: 'string',
+  },
+  {
+    name: 'metrics-file',
+    description: 'Write the candidate metrics to this file as flat JSON (DVC metrics format).',
+    type: 'string',
+  },
+  {
+    name: 'update-card',
+    description:
+      "Write the metrics into the model card's YAML front matter (Hugging Face model-index); the card is created when missing.",
+    type: 'boolean',
+    default: 'false',
+  },
     name: 'merge',
     description:
       'Shard state files to combine (comma or newline separated) into the metrics of the unsharded run; no model is run.',
