@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -182,6 +182,9 @@ async function main(): Promise<void> {
   );
   await runCli(['registry', 'list'], work, gitEnv);
 
+  step('serve: what production holds answers one KServe V2 infer request, then stops on SIGTERM');
+  await serveOnce(work, gitEnv, 'churn@v1.1.0', test.rows[0]!);
+
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);
   for (const line of tags.split('\n').filter((l) => l && !l.endsWith('^{}')))
@@ -191,6 +194,48 @@ async function main(): Promise<void> {
   say(`  churn@v1.1.0 says: "${message.trim()}" (+ JSON evidence: sha256, signature, actor, commit)`);
 
   say(`\nDone. Explore it: cd ${work} && git tag -n20`);
+}
+
+/** Starts `modelops serve` on a free port, sends one infer request, prints the answer, stops it. */
+async function serveOnce(
+  cwd: string,
+  env: Record<string, string>,
+  model: string,
+  row: number[],
+): Promise<void> {
+  say(`  $ modelops serve --model ${model} --port 0`);
+  const child = spawn(process.execPath, [cli, 'serve', '--model', model, '--port', '0'], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  let log = '';
+  const url = await new Promise<string>((done, fail) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /at (http:\/\/\S+?)\/v2\/models\//.exec(log);
+      if (match) done(match[1]!);
+    });
+    void exited.then(() => fail(new Error(`modelops serve exited before listening: ${log.trim()}`)));
+  });
+  say(`  ${log.trim()}`);
+  const request = { inputs: [{ name: 'features', shape: [1, row.length], datatype: 'FP32', data: row }] };
+  say(`  POST ${url}/v2/models/churn/infer ${JSON.stringify(request)}`);
+  const response = await fetch(`${url}/v2/models/churn/infer`, {
+    method: 'POST',
+    body: JSON.stringify(request),
+  });
+  const answer = (await response.json()) as { outputs?: { name: string; data: number[] }[] };
+  say(`  → HTTP ${response.status} ${JSON.stringify(answer)}`);
+  const probability = answer.outputs?.find((o) => o.name === 'churn_probability')?.data[0];
+  if (response.status !== 200 || probability === undefined)
+    throw new Error('modelops serve gave no prediction');
+  say(`  churn probability for that customer: ${probability.toFixed(4)}`);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0) throw new Error(`modelops serve exited ${code} on SIGTERM: ${log.trim()}`);
+  say(`  stopped (exit ${code})`);
 }
 
 async function accuracy(model: Uint8Array, data: { rows: number[][]; labels: number[] }): Promise<number> {

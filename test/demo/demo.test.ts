@@ -34,6 +34,9 @@ describe('npm run demo', () => {
     expect(stderr).toMatch(/churn has nothing in stage 'staging'/);
     expect(stdout).toMatch(/created and pushed churn#production#3/);
     expect(stdout).toMatch(/dev=v1\.1\.0, production=v1\.1\.0, staging=v1\.1\.0/);
+    expect(stdout).toMatch(/→ HTTP 200 \{"model_name":"churn","model_version":"1\.1\.0","outputs":\[/);
+    expect(stdout).toMatch(/churn probability for that customer: 0\.\d{4}/);
+    expect(stdout).toMatch(/stopped \(exit 0\)/);
     expect(stdout).toMatch(/LFS objects in the remote: 3/);
   }, 180_000);
 });

@@ -74,10 +74,15 @@ export const EVALUATE_INPUTS: readonly InputSpec[] = [
     type: 'string',
   },
   {
+    name: 'merge',
+    description:
+      'Shard state files to combine (comma or newline separated) into the metrics of the unsharded run; no model is run.',
+    type: 'list',
+  },
   {
     name: 'write-predictions',
     description:
-      'Write every row\'s label, prediction and probabilities to this file (.csv or .jsonl), for error analysis or as soft labels.',
+      "Write every row's label, prediction and probabilities to this file (.csv or .jsonl), for error analysis or as soft labels.",
     type: 'string',
   },
   {
@@ -91,11 +96,6 @@ export const EVALUATE_INPUTS: readonly InputSpec[] = [
       "Write the metrics into the model card's YAML front matter (Hugging Face model-index); the card is created when missing.",
     type: 'boolean',
     default: 'false',
-  },
-    name: 'merge',
-    description:
-      'Shard state files to combine (comma or newline separated) into the metrics of the unsharded run; no model is run.',
-    type: 'list',
   },
   {
     name: 'remote',
