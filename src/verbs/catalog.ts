@@ -39,6 +39,10 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
       'promote a version to an environment by stage tag, with stage order, evidence, rollback, GitHub Deployments',
     load: async () => (await import('./deploy/definition.js')).deployVerb,
   },
+  convert: {
+    summary: 'convert a model into ONNX (XGBoost JSON/UBJSON, linear coefficients) and prove parity on data',
+    load: async () => (await import('./convert/definition.js')).convertVerb,
+  },
   serve: {
     summary: 'serve a model over the KServe V2 / Open Inference Protocol (HTTP) until stopped (CLI only)',
     load: async () => (await import('./serve/definition.js')).serveVerb,
@@ -47,7 +51,7 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['convert', 'optimize', 'tune'] as const;
+export const PLANNED_VERBS = ['optimize', 'tune'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);

@@ -40,3 +40,10 @@ export const HEAD_INPUT: InputSpec = {
   type: 'string',
   default: 'HEAD',
 };
+
+export const OUTPUT_INPUT: InputSpec = {
+  name: 'output',
+  description:
+    'evaluate: the model output to score (default: the first tensor output with a floating-point type, else the first tensor output). convert: the path of the ONNX model to write.',
+  type: 'string',
+};

@@ -1,4 +1,4 @@
-import { CONFIG_INPUT, GITHUB_TOKEN_INPUT, MODEL_INPUT } from '../shared-inputs.js';
+import { CONFIG_INPUT, GITHUB_TOKEN_INPUT, MODEL_INPUT, OUTPUT_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 /**
@@ -37,12 +37,7 @@ export const EVALUATE_INPUTS: readonly InputSpec[] = [
     type: 'string',
     choices: ['binary', 'multiclass', 'multilabel', 'regression'],
   },
-  {
-    name: 'output',
-    description:
-      'Model output to score. Default: the first tensor output with a floating-point type (probabilities, scores, values), else the first tensor output.',
-    type: 'string',
-  },
+  OUTPUT_INPUT,
   {
     name: 'batch-size',
     description: 'Rows per onnxruntime run.',

@@ -1,0 +1,17 @@
+/**
+ * Conversion of models into ONNX, natively in TypeScript: XGBoost (JSON, UBJSON) tree ensembles
+ * and linear/logistic models from coefficients, plus the parity comparison of a conversion.
+ */
+export {
+  convertModel,
+  isConvertSource,
+  CONVERT_SOURCES,
+  type ConvertSource,
+  type ConversionInfo,
+} from './convert-model.js';
+export { buildTreeEnsembleModel, GRAPH_INPUT } from './build-tree-model.js';
+export { buildLinearModel, LINEAR_TASKS } from './linear.js';
+export { compareOutputs, type Matrix, type ParityReport, type WorstRow } from './parity.js';
+export { decodeUbjson } from './ubjson.js';
+export { readXgboostModel, XGBOOST_OBJECTIVES } from './xgboost-json.js';
+export type { Link, Tree, TreeEnsemble } from './tree-ensemble.js';

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { convertModel, isConvertSource, type ParityReport } from '../../core/convert/index.js';
+import { UsageError } from '../../core/errors.js';
+import { checkModel, writeModel } from '../../core/onnx/index.js';
+import { writeFileAtomic } from '../../core/onnx/atomic-file.js';
+import type { CreateSession } from '../../platform/runtime/index.js';
+import type { ParsedInputs, VerbDefinition, VerbDeps } from '../types.js';
+import { checkParity } from './check-parity.js';
+import { CONVERT_INPUTS, CONVERT_OUTPUTS } from './inputs.js';
+import { readMatrix } from './read-matrix.js';
+import { renderConvertSummary, renderConvertText } from './render.js';
+
+declare const MODELOPS_VERSION: string; // replaced at build time
+
+/** Parts the verb loads lazily; tests pass their own. */
+export interface ConvertParts {
+  createSession: () => Promise<CreateSession>;
+}
+
+const DEFAULT_PARTS: ConvertParts = {
+  createSession: async () => (await import('../../platform/runtime/index.js')).createSession,
+};
+
+/** The convert verb: a model file into ONNX, with a parity report when reference outputs are given. */
+export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefinition {
+  return {
+    name: 'convert',
+    description:
+      'convert a model into ONNX (XGBoost, linear) and prove parity on data against reference outputs',
+    inputs: CONVERT_INPUTS,
+    outputs: CONVERT_OUTPUTS,
+    examples: [
+      'modelops convert --from xgboost --input model.json --output models/churn/model.onnx',
+      'modelops convert --from xgboost --input model.ubj --parity-data x.npy --reference y.npy --json',
+      'modelops convert --from linear --input coefficients.json --output model.onnx',
+    ],
+    async run(inputs, deps) {
+      const from = inputs.from as string | undefined;
+      if (!from || !isConvertSource(from)) {
+        throw new UsageError(from ? `--from ${from} is not supported` : '--from is required', {
+          fix: 'use --from xgboost or --from linear',
+        });
+      }
+      if (!inputs.input) {
+        throw new UsageError('--input is required', { fix: 'give the model file to convert: --input PATH' });
+      }
+      const inputPath = resolve(deps.cwd, String(inputs.input));
+      const outputPath = resolve(deps.cwd, outputFor(inputs, inputPath));
+      const shown = (p: string) => relative(deps.cwd, p) || p;
+      const bytes = await readFile(inputPath).catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read --input ${shown(inputPath)}: ${error.code ?? error.message}`, {
+          fix: 'check the path (relative paths are from the working directory)',
+        });
+      });
+      const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
+      const started = Date.now();
+      const { model, info } = convertModel(from, bytes, shown(inputPath), version);
+      const problems = checkModel(model);
+      if (problems.length > 0) throw new Error(`converted model is malformed: ${problems.join('; ')}`);
+      const encoded = writeModel(model);
+      await mkdir(dirname(outputPath), { recursive: true });
+      await writeFileAtomic(outputPath, encoded);
+      const seconds = (Date.now() - started) / 1000;
+      deps.logger.info(`converted ${shown(inputPath)} → ${shown(outputPath)} in ${seconds.toFixed(2)} s`);
+      const parity = await parityFor(inputs, deps, outputPath, parts);
+      const sha256 = createHash('sha256').update(encoded).digest('hex');
+      const result = {
+        input: shown(inputPath),
+        output: shown(outputPath),
+        sha256,
+        size: encoded.length,
+        conversion: { ...info, seconds },
+        parity: parity ?? null,
+      };
+      return {
+        exitCode: parity && !parity.passed ? 1 : 0,
+        result,
+        outputs: {
+          output: shown(outputPath),
+          sha256,
+          parity: parity ? (parity.passed ? 'passed' : 'failed') : 'skipped',
+          'max-abs-error': parity ? String(parity.max_abs_error) : '',
+        },
+        text: renderConvertText(result),
+        summary: renderConvertSummary(result),
+      };
+    },
+  };
+}
+
+export const convertVerb = createConvertVerb();
+
+function outputFor(inputs: ParsedInputs, inputPath: string): string {
+  const given = inputs.output as string | undefined;
+  if (given) return given;
+  const stem = basename(inputPath, extname(inputPath));
+  return resolve(inputPath, '..', `${stem}.onnx`);
+}
+
+async function parityFor(
+  inputs: ParsedInputs,
+  deps: VerbDeps,
+  modelPath: string,
+  parts: ConvertParts,
+): Promise<ParityReport | undefined> {
+  const data = inputs['parity-data'] as string | undefined;
+  const reference = inputs.reference as string | undefined;
+  if (!data && !reference) return undefined;
+  if (!data || !reference) {
+    throw new UsageError(`--${data ? 'reference' : 'parity-data'} is missing`, {
+      fix: 'give both --parity-data (features) and --reference (expected outputs), or neither',
+    });
+  }
+  const tolerance = Number(inputs.tolerance ?? 1e-5);
+  if (!(tolerance >= 0)) throw new UsageError(`--tolerance ${inputs.tolerance} is not a non-negative number`);
+  const report = await checkParity({
+    modelPath,
+    features: await readMatrix(resolve(deps.cwd, data), 'parity-data'),
+    reference: await readMatrix(resolve(deps.cwd, reference), 'reference'),
+    tolerance,
+    createSession: await parts.createSession(),
+  });
+  deps.logger.info(
+    `parity on ${report.rows} rows (${report.output}): max abs error ${report.max_abs_error.toExponential(2)}, ` +
+      `max rel error ${report.max_rel_error.toExponential(2)} — ${report.passed ? 'passed' : 'FAILED'}`,
+  );
+  return report;
+}

@@ -1,0 +1,48 @@
+import { OUTPUT_INPUT } from '../shared-inputs.js';
+import type { InputSpec, OutputSpec } from '../types.js';
+
+export const CONVERT_INPUTS: readonly InputSpec[] = [
+  {
+    name: 'from',
+    description:
+      'Source format: xgboost (JSON or UBJSON from booster.save_model) or linear (a JSON of coefficients, intercept and task).',
+    type: 'string',
+    choices: ['xgboost', 'linear'],
+  },
+  {
+    name: 'input',
+    description: 'The model file to convert, e.g. models/churn/model.json.',
+    type: 'string',
+  },
+  OUTPUT_INPUT,
+  {
+    name: 'parity-data',
+    description:
+      'Features to prove parity on (CSV, JSONL, Parquet, NPY or NPZ; every column is a feature, in the model’s order).',
+    type: 'string',
+  },
+  {
+    name: 'reference',
+    description:
+      'Expected outputs for parity-data, one row per row (NPY or CSV): probabilities, the positive-class probability, labels or values.',
+    type: 'string',
+  },
+  {
+    name: 'tolerance',
+    description:
+      'Parity passes when every output is within this absolute or relative error of the reference.',
+    type: 'number',
+    default: '1e-5',
+  },
+];
+
+export const CONVERT_OUTPUTS: readonly OutputSpec[] = [
+  { name: 'output', description: 'Path of the ONNX model written.' },
+  { name: 'sha256', description: 'SHA-256 of the ONNX model written.' },
+  { name: 'parity', description: 'passed, failed, or skipped (no parity-data and reference given).' },
+  {
+    name: 'max-abs-error',
+    description: 'Largest absolute difference from the reference (empty when skipped).',
+  },
+  { name: 'result', description: 'The whole --json result as one JSON string.' },
+];
