@@ -146,6 +146,12 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'SAFETENSORS-OVERLAP', title: 'safetensors tensors overlap', severity: 'medium', cwe: 20 },
   { id: 'SAFETENSORS-HOLE', title: 'safetensors bytes no tensor references', severity: 'low', cwe: 20 },
   {
+    id: 'LFS-INTEGRITY',
+    title: 'Git LFS content does not match the sha256 of its pointer',
+    severity: 'critical',
+    cwe: 354,
+  },
+  {
     id: 'GGUF-STRUCTURE',
     title: 'GGUF counts, lengths, dims or alignment inconsistent with the file',
     severity: 'medium',

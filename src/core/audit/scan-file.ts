@@ -23,13 +23,15 @@ export interface ScanFileOptions {
   limits?: Partial<ScanLimits>;
   /** The path shown in reports (as the user wrote it). */
   display?: string;
+  /** The file name loaders would see (e.g. for content kept under another name, an LFS object). */
+  name?: string;
 }
 
 /** Scans the file at `path`. Never throws for hostile or broken content; I/O errors do throw. */
 export async function scanFile(path: string, options: ScanFileOptions = {}): Promise<FileReport> {
   const src = await fileSource(path);
   try {
-    return await scanSourceReport(src, basename(path), options.display ?? path, options);
+    return await scanSourceReport(src, options.name ?? basename(path), options.display ?? path, options);
   } finally {
     await src.close();
   }

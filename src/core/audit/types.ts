@@ -49,6 +49,11 @@ export interface FileReport {
   /** Set when modelops.yaml allowlists this file's sha256. */
   allowlisted?: { sha256: string; reason: string };
   sha256?: string;
+  /**
+   * Set when the file is in Git LFS: the oid of its pointer, and where the scanned content came
+   * from (the working tree, or the local object store when only the pointer is checked out).
+   */
+  lfs?: { oid: string; content: 'working-tree' | 'lfs-object' };
 }
 
 /** Hard caps that keep a hostile file from taking the scanner down. */

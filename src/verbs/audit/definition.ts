@@ -10,6 +10,7 @@ import type { VerbDefinition } from '../types.js';
 import { postPullRequestReport } from '../pr-report.js';
 import { changedFiles } from './changed-files.js';
 import { findFiles, MODEL_EXTENSIONS } from './find-files.js';
+import { LfsIntegrity } from './lfs-integrity.js';
 import { AUDIT_INPUTS, AUDIT_OUTPUTS } from './inputs.js';
 import { renderAuditSummary, renderAuditText } from './render.js';
 
@@ -55,8 +56,10 @@ export const auditVerb: VerbDefinition = {
     const allow = new Map(config.audit.allowlist.map((a) => [a.sha256, a.reason]));
     const progress = deps.progress('audit', targets.length);
     const reports: FileReport[] = [];
+    const lfs = await LfsIntegrity.open(deps.cwd);
     for (const target of targets) {
-      const report = await scanFile(target.path, { display: target.display });
+      let report = await scanFile(target.path, { display: target.display });
+      if (lfs) report = await lfs.check(target.path, report);
       progress.tick(1);
       const keep =
         target.explicit ||
@@ -65,7 +68,7 @@ export const auditVerb: VerbDefinition = {
         !['unknown', 'json'].includes(report.format);
       if (!keep) continue;
       if (allow.size > 0) {
-        const sha256 = await sha256File(target.path);
+        const sha256 = report.sha256 ?? (await sha256File(target.path));
         report.sha256 = sha256;
         const reason = allow.get(sha256);
         if (reason !== undefined) report.allowlisted = { sha256, reason };
