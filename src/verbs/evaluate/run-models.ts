@@ -153,7 +153,8 @@ export async function runModelsOnData(options: {
             `${model.source} on ${file} rows ${batch.start + 1}–${batch.start + batch.rows}: ${error.message}`,
           );
         }
-        for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
+        // Per-row values only serve paired tests against a baseline: skip the work without one.
+        if (models.length > 1) for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
         slices.forEach((slice, k) => {
           if (members[k]!.length === 0) return;
           let accumulator = sliceAccumulators[i]!.get(slice.name);
