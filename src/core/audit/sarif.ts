@@ -4,7 +4,8 @@
  * member path, and a tool notification per file that could not be scanned.
  */
 import { ruleInfo } from './rules.js';
-import type { FileReport, FindingSeverity } from './types.js';
+import { createHash } from 'node:crypto';
+import type { FileReport, Finding, FindingSeverity } from './types.js';
 
 const LEVEL: Record<FindingSeverity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -19,7 +20,20 @@ const SECURITY_SEVERITY: Record<FindingSeverity, string> = {
   low: '2.0',
 };
 
-export function toSarif(reports: readonly FileReport[], toolVersion: string): Record<string, unknown> {
+export interface SarifOptions {
+  /**
+   * The artifact URI of a report: its path relative to the repository root, which is what code
+   * scanning matches against the checkout. Defaults to the report's path.
+   */
+  uriOf?: (report: FileReport) => string;
+}
+
+export function toSarif(
+  reports: readonly FileReport[],
+  toolVersion: string,
+  options: SarifOptions = {},
+): Record<string, unknown> {
+  const uriOf = (report: FileReport) => toUri(options.uriOf?.(report) ?? report.path);
   const ids = [...new Set(reports.flatMap((r) => r.findings.map((f) => f.rule)))].sort();
   const rules = ids.map((id) => {
     const info = ruleInfo(id);
@@ -46,17 +60,21 @@ export function toSarif(reports: readonly FileReport[], toolVersion: string): Re
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(report.path) },
-              ...(f.offset !== undefined ? { region: { byteOffset: f.offset, byteLength: 1 } } : {}),
+              artifactLocation: { uri: uriOf(report) },
+              region: regionOf(f),
             },
             ...(f.member ? { logicalLocations: [{ fullyQualifiedName: f.member, kind: 'member' }] } : {}),
           },
         ],
         partialFingerprints: {
-          modelopsFinding: `${report.path}|${f.rule}|${f.member ?? ''}|${f.global ?? f.message}`,
+          // Stable across runs and independent of offsets, so code scanning tracks one alert per finding.
+          'modelopsFinding/v1': createHash('sha256')
+            .update([uriOf(report), f.rule, f.member ?? '', f.global ?? f.message].join('\0'))
+            .digest('hex'),
         },
         properties: {
           severity: f.severity,
+          ...(f.member !== undefined && f.offset !== undefined ? { memberOffset: f.offset } : {}),
           verdict: report.verdict,
           ...(f.global ? { global: f.global } : {}),
         },
@@ -67,7 +85,7 @@ export function toSarif(reports: readonly FileReport[], toolVersion: string): Re
     .map((r) => ({
       level: 'warning',
       message: { text: `${r.path}: ${r.unscanned.join('; ')}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: toUri(r.path) } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(r) } } }],
     }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -87,6 +105,17 @@ export function toSarif(reports: readonly FileReport[], toolVersion: string): Re
       },
     ],
   };
+}
+
+/**
+ * Code scanning needs a line on every result (binary model files have none, so line 1); the byte
+ * range is added only when the offset is in the file itself — an offset inside a zip member or a
+ * decompressed stream is not a file offset, so it goes to properties.memberOffset instead.
+ */
+function regionOf(f: Finding): Record<string, number> {
+  return f.member === undefined && f.offset !== undefined
+    ? { startLine: 1, byteOffset: f.offset, byteLength: 1 }
+    : { startLine: 1 };
 }
 
 function toUri(path: string): string {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { scanFile } from '../../core/audit/scan-file.js';
 import { toSarif } from '../../core/audit/sarif.js';
 import { severityRank, type FileReport, type FindingSeverity, type Verdict } from '../../core/audit/types.js';
 import { loadConfig } from '../../core/config/index.js';
 import { sha256File, writeFileAtomic } from '../../platform/fs/index.js';
+import { GitCli } from '../../platform/git/index.js';
 import type { VerbDefinition } from '../types.js';
 import { postPullRequestReport } from '../pr-report.js';
 import { changedFiles } from './changed-files.js';
@@ -56,6 +57,7 @@ export const auditVerb: VerbDefinition = {
     const allow = new Map(config.audit.allowlist.map((a) => [a.sha256, a.reason]));
     const progress = deps.progress('audit', targets.length);
     const reports: FileReport[] = [];
+    const absolute = new Map<FileReport, string>();
     const lfs = await LfsIntegrity.open(deps.cwd);
     for (const target of targets) {
       let report = await scanFile(target.path, { display: target.display });
@@ -74,6 +76,7 @@ export const auditVerb: VerbDefinition = {
         if (reason !== undefined) report.allowlisted = { sha256, reason };
       }
       reports.push(report);
+      absolute.set(report, target.path);
     }
     progress.done();
 
@@ -112,7 +115,7 @@ export const auditVerb: VerbDefinition = {
     const format = String(inputs.format);
     const rendered =
       format === 'sarif'
-        ? JSON.stringify(toSarif(reports, version), null, 2)
+        ? JSON.stringify(await sarifReport(reports, absolute, deps.cwd, version), null, 2)
         : format === 'json'
           ? JSON.stringify(result, null, 2)
           : renderAuditText(reports, failed, failLevel);
@@ -135,3 +138,19 @@ export const auditVerb: VerbDefinition = {
     };
   },
 };
+
+/** SARIF with artifact URIs relative to the repository root (the working directory outside git). */
+async function sarifReport(
+  reports: readonly FileReport[],
+  absolute: ReadonlyMap<FileReport, string>,
+  cwd: string,
+  version: string,
+): Promise<Record<string, unknown>> {
+  const root = (await new GitCli({ cwd }).run(['rev-parse', '--show-toplevel']).catch(() => cwd)).trim();
+  return toSarif(reports, version, {
+    uriOf: (report) => {
+      const path = absolute.get(report);
+      return path ? relative(root, path) : report.path;
+    },
+  });
+}

@@ -53,7 +53,7 @@ const SARIF_SUBSET = {
             type: 'array',
             items: {
               type: 'object',
-              required: ['message'],
+              required: ['message', 'locations', 'partialFingerprints'],
               properties: {
                 ruleId: { type: 'string' },
                 ruleIndex: { type: 'integer', minimum: -1 },
@@ -70,6 +70,8 @@ const SARIF_SUBSET = {
                           artifactLocation: { type: 'object', properties: { uri: { type: 'string' } } },
                           region: {
                             type: 'object',
+                            // GitHub code scanning needs a start line on every result (SARIF validator rule GH1003).
+                            required: ['startLine'],
                             properties: {
                               byteOffset: { type: 'integer', minimum: 0 },
                               byteLength: { type: 'integer', minimum: 0 },
@@ -132,5 +134,38 @@ describe('SARIF 2.1.0', () => {
     expect(results.length).toBe(2);
     expect(JSON.stringify(results[1])).toContain('"fullyQualifiedName":"archive/data.pkl"');
     expect(JSON.stringify(run)).toContain('external/cwe/cwe-502');
+
+    // A finding in the file itself carries its byte range; one inside a zip member does not (the
+    // member offset is not a file offset) and keeps it in properties.
+    const [plain, member] = results as Array<{
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: unknown } }>;
+      partialFingerprints: Record<string, string>;
+      properties: Record<string, unknown>;
+    }>;
+    expect(plain!.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'evil.pkl' },
+      region: { startLine: 1, byteOffset: reports[0]!.findings[0]!.offset, byteLength: 1 },
+    });
+    expect(member!.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'models/x.pt' },
+      region: { startLine: 1 },
+    });
+    expect(member!.properties.memberOffset).toBe(reports[1]!.findings[0]!.offset);
+    expect(plain!.partialFingerprints['modelopsFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
+    expect(plain!.partialFingerprints).not.toEqual(member!.partialFingerprints);
+  });
+
+  it('fingerprints do not move with offsets; URIs come from uriOf and are percent-encoded', async () => {
+    const a = await scanBytes(callPickle('os', 'system'), 'evil.pkl');
+    const b = { ...a, findings: a.findings.map((f) => ({ ...f, offset: (f.offset ?? 0) + 100 })) };
+    const fingerprint = (sarif: Record<string, unknown>) =>
+      JSON.stringify(
+        (sarif.runs as Array<{ results: Array<{ partialFingerprints: unknown }> }>)[0]!.results.map(
+          (r) => r.partialFingerprints,
+        ),
+      );
+    expect(fingerprint(toSarif([a], '0.1.0'))).toBe(fingerprint(toSarif([b], '0.1.0')));
+    const sarif = toSarif([a], '0.1.0', { uriOf: () => 'models/my model#1.pkl' });
+    expect(JSON.stringify(sarif)).toContain('"uri":"models/my%20model%231.pkl"');
   });
 });

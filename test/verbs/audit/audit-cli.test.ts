@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GitCli } from '../../../src/platform/git/git.js';
 import { runCli } from '../../support/cli-runner.js';
 import { benignPickle, callPickle, P } from '../../core/audit/pickle-writer.js';
 
@@ -58,6 +59,24 @@ describe('modelops audit', () => {
     const sarif = JSON.parse(readFileSync(join(dir, 'audit.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results[0].ruleId).toBe('PICKLE-DANGEROUS-GLOBAL');
+  });
+
+  it('SARIF URIs are relative to the repository root, wherever audit runs', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'modelops-audit-git-'));
+    const env = { GIT_CONFIG_GLOBAL: join(repo, 'no-gitconfig'), GIT_CONFIG_NOSYSTEM: '1' };
+    await new GitCli({ cwd: repo, env }).run(['init', '--quiet']);
+    mkdirSync(join(repo, 'models/bad'), { recursive: true });
+    writeFileSync(join(repo, 'models/bad/model.pt'), callPickle('os', 'system', 'id'));
+    const run = await runCli(['audit', 'bad', '--format', 'sarif', '--report-file', '../audit.sarif'], {
+      cwd: join(repo, 'models'),
+      env,
+    });
+    expect(run.exitCode).toBe(1);
+    const result = JSON.parse(readFileSync(join(repo, 'audit.sarif'), 'utf8')).runs[0].results[0];
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'models/bad/model.pt' },
+      region: { startLine: 1, byteOffset: expect.any(Number), byteLength: 1 },
+    });
   });
 
   it('a sha256 allowlisted in modelops.yaml does not fail the run', async () => {
