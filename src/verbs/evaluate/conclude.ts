@@ -102,6 +102,7 @@ export async function conclude(
         : undefined,
     gates: results,
     skipped,
+    directions: Object.fromEntries(custom.map((m) => [m.name, m.direction])),
     slices: Object.entries(candidateSlices).map(([name, r]) => ({
       name,
       rows: r.rows,

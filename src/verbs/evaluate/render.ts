@@ -16,6 +16,8 @@ export interface EvaluationView {
   baseline: { label: string; metrics: Record<string, number> } | undefined;
   gates: readonly CheckedGate[];
   skipped: readonly SkippedGate[];
+  /** Directions of custom metrics (modelops.yaml `metrics`); others are inferred from the name. */
+  directions?: Record<string, 'higher' | 'lower'>;
   /** Per-slice metrics of the dataset's slices that had rows. */
   slices?: readonly SliceView[];
   verdict: Verdict;
@@ -113,7 +115,7 @@ function metricTable(view: EvaluationView, names: readonly string[]): string[] {
     const gates = gateFor(metric);
     const verdict =
       gates.length === 0 ? '' : gates.map((g) => `${STATUS_MARK[g.status]} ${g.check}`).join('<br>');
-    return `| ${codeSpan(metric)} | ${base === undefined ? '—' : fmt(base)} | ${fmt(current)} | ${signed(delta, metric)} | ${relative === undefined ? '—' : `${relative >= 0 ? '+' : ''}${fmt(relative * 100)}%`} | ${verdict} |`;
+    return `| ${codeSpan(metric)} | ${base === undefined ? '—' : fmt(base)} | ${fmt(current)} | ${signed(delta, view.directions?.[metric] ?? inferDirection(metric))} | ${relative === undefined ? '—' : `${relative >= 0 ? '+' : ''}${fmt(relative * 100)}%`} | ${verdict} |`;
   });
   return [
     '| metric | baseline | candidate | Δ | Δ % | gate |',
@@ -122,10 +124,10 @@ function metricTable(view: EvaluationView, names: readonly string[]): string[] {
   ];
 }
 
-function signed(delta: number | undefined, metric: string): string {
+function signed(delta: number | undefined, direction: 'higher' | 'lower'): string {
   if (delta === undefined || Number.isNaN(delta)) return '—';
   if (delta === 0) return '0';
-  const better = delta > 0 === (inferDirection(metric) === 'higher');
+  const better = delta > 0 === (direction === 'higher');
   return `${delta > 0 ? '+' : ''}${fmt(delta)} ${better ? '🟢' : '🔴'}`;
 }
 

@@ -100,6 +100,65 @@ describe('evaluate: slices and custom metrics', () => {
     expect(outcome.summary).toContain('| eu | 200 |');
   });
 
+  it('with a baseline: custom metric in both columns with its configured direction, slice baselines, the chart', async () => {
+    const dir = await tempDir({
+      'model.onnx': linearModelBytes(),
+      'worse.onnx': linearModelBytes({ weights: [-0.1, -0.2, -0.3, -0.4] }),
+      'eval.csv': csv(120).all,
+      'modelops.yaml': `version: 1
+datasets:
+  eval:
+    path: eval.csv
+    label-column: label
+    features: [a, b, c, d]
+    task: binary
+    slices:
+      eu: { region: eu }
+metrics:
+  wrong_rows:
+    module: metrics/wrong-rows.mjs
+    direction: lower
+gates:
+  - metric: wrong_rows
+    max-degradation: 0
+  - metric: accuracy
+    slice: eu
+    max-degradation: 0
+`,
+    });
+    await mkdir(join(dir, 'metrics'));
+    await writeFile(
+      join(dir, 'metrics/wrong-rows.mjs'),
+      'export const compute = ({ yTrue, yPred }) => yTrue.filter((t, i) => t !== yPred[i]).length;\n',
+    );
+    const outcome = await createEvaluateVerb().run(
+      parse(['--model', 'model.onnx', '--dataset', 'eval', '--baseline', 'worse.onnx']),
+      localDeps(dir),
+    );
+    const result = outcome.result as {
+      metrics: Record<string, number>;
+      confusion_matrix: number[][];
+      baseline: { metrics: Record<string, number> };
+      slices: Record<
+        string,
+        { metrics: Record<string, number>; baseline: { metrics: Record<string, number> } }
+      >;
+      gates: { gate: string; slice?: string; status: string; baseline: number }[];
+      verdict: string;
+    };
+    const [[, fp], [fn]] = result.confusion_matrix as [[number, number], [number, number]];
+    expect(result.metrics.wrong_rows).toBe(fp + fn);
+    // The negated model is wrong exactly where the candidate is right (no score is exactly 0.5).
+    expect(result.baseline.metrics.wrong_rows).toBe(120 - (fp + fn));
+    expect(result.verdict).toBe('pass');
+    const sliceGate = result.gates.find((g) => g.slice === 'eu')!;
+    expect(sliceGate.baseline).toBe(result.slices.eu!.baseline.metrics.accuracy);
+    expect(result.slices.eu!.baseline.metrics.accuracy).toBeLessThan(result.slices.eu!.metrics.accuracy!);
+    // Fewer wrong rows is better for a 'lower' metric: green, though the name says nothing.
+    expect(outcome.summary).toMatch(/\| `wrong_rows` \| [0-9]+ \| [0-9]+ \| -[0-9]+ 🟢 \|/);
+    expect(outcome.summary).toContain('xychart-beta');
+  });
+
   it('refuses a custom metric module that resolves outside the repository (through a symlink)', async () => {
     const outside = await tempDir({ 'outside.mjs': 'export default () => 1;\n' });
     const dir = await tempDir({
