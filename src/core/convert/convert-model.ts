@@ -4,10 +4,12 @@ import type { ModelProto } from '../onnx/index.js';
 import { buildTreeEnsembleModel } from './build-tree-model.js';
 import { buildLinearModel } from './linear.js';
 import { decodeUbjson } from './ubjson.js';
+import { readLightgbmText } from './lightgbm-text.js';
 import { readXgboostModel } from './xgboost-json.js';
+import type { TreeEnsemble } from './tree-ensemble.js';
 
 /** The source formats converted natively, in TypeScript. */
-export const CONVERT_SOURCES = ['xgboost', 'linear'] as const;
+export const CONVERT_SOURCES = ['xgboost', 'lightgbm', 'linear'] as const;
 export type ConvertSource = (typeof CONVERT_SOURCES)[number];
 
 /** What a conversion produced, besides the model. */
@@ -36,6 +38,14 @@ export function convertModel(
     'modelops.source_sha256': sourceSha256,
     'modelops.converter': `modelops ${converterVersion}`,
   };
+  if (from === 'lightgbm') {
+    return treeConversion(
+      from,
+      readLightgbmText(new TextDecoder().decode(bytes), source),
+      metadata,
+      sourceSha256,
+    );
+  }
   const document = parseDocument(bytes, source);
   if (from === 'linear') {
     const model = buildLinearModel(document, source, metadata);
@@ -50,7 +60,15 @@ export function convertModel(
       },
     };
   }
-  const ensemble = readXgboostModel(document, source);
+  return treeConversion(from, readXgboostModel(document, source), metadata, sourceSha256);
+}
+
+function treeConversion(
+  from: ConvertSource,
+  ensemble: TreeEnsemble,
+  metadata: Record<string, string>,
+  sourceSha256: string,
+): { model: ModelProto; info: ConversionInfo } {
   const model = buildTreeEnsembleModel(ensemble, { ...metadata, 'modelops.objective': ensemble.objective });
   return {
     model,

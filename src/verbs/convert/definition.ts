@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { checkModel, writeModel } from '../../core/onnx/index.js';
 import { writeFileAtomic } from '../../core/onnx/atomic-file.js';
 import type { CreateSession } from '../../platform/runtime/index.js';
+import { postPullRequestReport } from '../pr-report.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps } from '../types.js';
 import { checkParity } from './check-parity.js';
 import { CONVERT_INPUTS, CONVERT_OUTPUTS } from './inputs.js';
@@ -28,19 +29,20 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
   return {
     name: 'convert',
     description:
-      'convert a model into ONNX (XGBoost, linear) and prove parity on data against reference outputs',
+      'convert a model into ONNX (XGBoost, LightGBM, linear) and prove parity on data against reference outputs',
     inputs: CONVERT_INPUTS,
     outputs: CONVERT_OUTPUTS,
     examples: [
       'modelops convert --from xgboost --input model.json --output models/churn/model.onnx',
       'modelops convert --from xgboost --input model.ubj --parity-data x.npy --reference y.npy --json',
+      'modelops convert --from lightgbm --input model.txt --output model.onnx',
       'modelops convert --from linear --input coefficients.json --output model.onnx',
     ],
     async run(inputs, deps) {
       const from = inputs.from as string | undefined;
       if (!from || !isConvertSource(from)) {
         throw new UsageError(from ? `--from ${from} is not supported` : '--from is required', {
-          fix: 'use --from xgboost or --from linear',
+          fix: 'use --from xgboost, lightgbm or linear',
         });
       }
       if (!inputs.input) {
@@ -74,9 +76,15 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
         conversion: { ...info, seconds },
         parity: parity ?? null,
       };
+      const summary = renderConvertSummary(result);
+      // One sticky comment per converted model, updated in place on every push.
+      const comment = await postPullRequestReport(deps, `convert:${shown(outputPath)}`, summary);
       return {
         exitCode: parity && !parity.passed ? 1 : 0,
-        result,
+        result: {
+          ...result,
+          ...(comment ? { comment: { id: comment.commentId, action: comment.action } } : {}),
+        },
         outputs: {
           output: shown(outputPath),
           sha256,
@@ -84,7 +92,7 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
           'max-abs-error': parity ? String(parity.max_abs_error) : '',
         },
         text: renderConvertText(result),
-        summary: renderConvertSummary(result),
+        summary: comment?.overflow ?? summary,
       };
     },
   };

@@ -1,13 +1,13 @@
-import { OUTPUT_INPUT } from '../shared-inputs.js';
+import { GITHUB_TOKEN_INPUT, OUTPUT_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 export const CONVERT_INPUTS: readonly InputSpec[] = [
   {
     name: 'from',
     description:
-      'Source format: xgboost (JSON or UBJSON from booster.save_model) or linear (a JSON of coefficients, intercept and task).',
+      'Source format: xgboost (JSON or UBJSON from booster.save_model), lightgbm (text model from booster.save_model) or linear (a JSON of coefficients, intercept and task).',
     type: 'string',
-    choices: ['xgboost', 'linear'],
+    choices: ['xgboost', 'lightgbm', 'linear'],
   },
   {
     name: 'input',
@@ -34,6 +34,7 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
     type: 'number',
     default: '1e-5',
   },
+  GITHUB_TOKEN_INPUT,
 ];
 
 export const CONVERT_OUTPUTS: readonly OutputSpec[] = [
