@@ -1,3 +1,4 @@
+import { releaseModels } from './release.js';
 import { UsageError } from '../../core/errors.js';
 import { postPullRequestReport } from '../pr-report.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
@@ -39,6 +40,9 @@ export const versionVerb: VerbDefinition = {
     const versioned: VersionedModel[] = [];
     for (const target of targets) versioned.push(await registerModel(target, ctx, options, deps));
 
+    const releases =
+      inputs.release === true && !ctx.dryRun ? await releaseModels(versioned, ctx.root, deps) : [];
+
     const first = versioned[0];
     const summary = renderVersionSummary(versioned, ctx.dryRun);
     const comment = await postPullRequestReport(deps, 'version', summary);
@@ -46,6 +50,7 @@ export const versionVerb: VerbDefinition = {
       dryRun: ctx.dryRun,
       ...(first ? pick(first) : {}),
       models: versioned.map(pick),
+      ...(releases.length > 0 ? { releases } : {}),
       ...(comment ? { comment: { id: comment.commentId, action: comment.action } } : {}),
     };
     return {

@@ -44,6 +44,13 @@ export const VERSION_INPUTS: readonly InputSpec[] = [
     default: 'true',
   },
   {
+    name: 'release',
+    description:
+      'Create a GitHub Release for each new register tag (name@vX.Y.Z) with the model card and its metrics as notes and the model file as an asset; needs push and a token.',
+    type: 'boolean',
+    default: 'false',
+  },
+  {
     name: 'deregister',
     description:
       'Deregister this version (e.g. v1.2.0) of the model given by name or model: creates the annotated tag name@v1.2.0!#N.',
