@@ -152,6 +152,12 @@ export const RULES: readonly RuleInfo[] = [
     cwe: 354,
   },
   {
+    id: 'SAFETENSORS-DUPLICATE-KEY',
+    title: 'safetensors header names a tensor (or __metadata__) twice',
+    severity: 'medium',
+    cwe: 436,
+  },
+  {
     id: 'GGUF-STRUCTURE',
     title: 'GGUF counts, lengths, dims or alignment inconsistent with the file',
     severity: 'medium',

@@ -6,6 +6,7 @@ import { StringStringEntryProtoSchema } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { scanBytes } from '../../../src/core/audit/scan-file.js';
 import type { FileReport } from '../../../src/core/audit/types.js';
+import { duplicateTopLevelKeys } from '../../../src/core/audit/containers/scan-safetensors.js';
 import { buildModel, makeNode, makeTensor } from '../../../src/core/onnx/builder.js';
 import { writeModel } from '../../../src/core/onnx/index.js';
 import { npyHeader } from './pickle-rules.test.js';
@@ -138,6 +139,20 @@ describe('safetensors', () => {
       'm.safetensors',
     );
     expect(rules(r)).toEqual(expect.arrayContaining(['SAFETENSORS-OVERLAP', 'SAFETENSORS-BOUNDS']));
+  });
+  it('a tensor named twice (escaped or not) is a duplicate key; nested keys are not', async () => {
+    const header =
+      '{"__metadata__":{"w":"x","w":"y"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},' +
+      '"\\u0077":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}';
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(header.length));
+    const r = await scanBytes(Buffer.concat([len, Buffer.from(header), Buffer.alloc(4)]), 'm.safetensors');
+    const duplicates = r.findings.filter((f) => f.rule === 'SAFETENSORS-DUPLICATE-KEY');
+    expect(duplicates).toHaveLength(1);
+    expect(duplicates[0]).toMatchObject({ severity: 'medium', message: expect.stringContaining('"w"') });
+    expect(r.verdict).toBe('suspicious');
+    expect(duplicateTopLevelKeys('{"a":"b","b":["a","a"],"c":{"a":1},"a":[]}')).toEqual(['a']);
+    expect(duplicateTopLevelKeys('{"a\\"b":1,"x":"a\\"b","a\\"b":2}')).toEqual(['a"b']);
   });
 });
 

@@ -64,6 +64,14 @@ export async function scanSafetensors(
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     return ctx.sink.unscannable(`${where}: header is not a JSON object`);
+  // JSON.parse keeps the last of duplicate keys; other loaders may keep the first, so one file
+  // can mean two different models: a parser differential worth naming.
+  for (const key of duplicateTopLevelKeys(text))
+    add(
+      'SAFETENSORS-DUPLICATE-KEY',
+      'medium',
+      `header names ${JSON.stringify(key)} more than once; loaders disagree on which entry wins`,
+    );
   const dataSize = src.size - 8 - headerLen;
   const spans: Array<[number, number, string]> = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
@@ -127,4 +135,28 @@ export async function scanSafetensors(
   }
   if (cursor < dataSize)
     add('SAFETENSORS-HOLE', 'low', `${dataSize - cursor} unreferenced byte(s) after the last tensor`);
+}
+
+/** Keys that occur more than once in the top-level object of valid JSON `text` (escapes decoded). */
+export function duplicateTopLevelKeys(text: string): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (depth !== 1) continue;
+      let j = i + 1;
+      while (j < text.length && ' \t\r\n'.includes(text[j]!)) j++;
+      if (text[j] !== ':') continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (seen.has(key)) duplicates.add(key);
+      seen.add(key);
+    }
+  }
+  return [...duplicates];
 }
