@@ -14,7 +14,8 @@ export type ConvertSource = (typeof CONVERT_SOURCES)[number];
 
 /** What a conversion produced, besides the model. */
 export interface ConversionInfo {
-  from: ConvertSource;
+  /** 'command' when the user's exporter wrote the model. */
+  from: ConvertSource | 'command';
   task: string;
   objective?: string;
   trees?: number;
@@ -102,7 +103,8 @@ function parseDocument(bytes: Uint8Array, source: string): unknown {
   }
 }
 
-function featuresOf(model: ModelProto): number {
+/** The fixed feature count of a model's first input ([N, features]), 0 when symbolic. */
+export function featuresOf(model: ModelProto): number {
   const input = model.graph!.input[0]!;
   const tensor = input.type?.value.case === 'tensorType' ? input.type.value.value : undefined;
   const dim = tensor?.shape?.dim[1]?.value;

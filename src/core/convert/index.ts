@@ -4,6 +4,7 @@
  */
 export {
   convertModel,
+  featuresOf,
   isConvertSource,
   CONVERT_SOURCES,
   type ConvertSource,

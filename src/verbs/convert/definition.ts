@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import { convertModel, isConvertSource, type ParityReport } from '../../core/convert/index.js';
+import {
+  convertModel,
+  featuresOf,
+  isConvertSource,
+  type ConversionInfo,
+  type ConvertSource,
+  type ParityReport,
+} from '../../core/convert/index.js';
 import { UsageError } from '../../core/errors.js';
 import { checkModel, writeModel } from '../../core/onnx/index.js';
 import { writeFileAtomic } from '../../core/onnx/atomic-file.js';
@@ -12,6 +19,7 @@ import { checkParity } from './check-parity.js';
 import { CONVERT_INPUTS, CONVERT_OUTPUTS } from './inputs.js';
 import { readMatrix } from './read-matrix.js';
 import { renderConvertSummary, renderConvertText } from './render.js';
+import { parseExporter, runExporter } from './run-exporter.js';
 
 declare const MODELOPS_VERSION: string; // replaced at build time
 
@@ -40,36 +48,20 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
     ],
     async run(inputs, deps) {
       const from = inputs.from as string | undefined;
-      if (!from || !isConvertSource(from)) {
+      if (!from || (!isConvertSource(from) && from !== 'command')) {
         throw new UsageError(from ? `--from ${from} is not supported` : '--from is required', {
-          fix: 'use --from xgboost, lightgbm or linear',
+          fix: 'use --from xgboost, lightgbm, linear or command',
         });
       }
-      if (!inputs.input) {
-        throw new UsageError('--input is required', { fix: 'give the model file to convert: --input PATH' });
-      }
-      const inputPath = resolve(deps.cwd, String(inputs.input));
-      const outputPath = resolve(deps.cwd, outputFor(inputs, inputPath));
       const shown = (p: string) => relative(deps.cwd, p) || p;
-      const bytes = await readFile(inputPath).catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot read --input ${shown(inputPath)}: ${error.code ?? error.message}`, {
-          fix: 'check the path (relative paths are from the working directory)',
-        });
-      });
-      const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
-      const started = Date.now();
-      const { model, info } = convertModel(from, bytes, shown(inputPath), version);
-      const problems = checkModel(model);
-      if (problems.length > 0) throw new Error(`converted model is malformed: ${problems.join('; ')}`);
-      const encoded = writeModel(model);
-      await mkdir(dirname(outputPath), { recursive: true });
-      await writeFileAtomic(outputPath, encoded);
-      const seconds = (Date.now() - started) / 1000;
-      deps.logger.info(`converted ${shown(inputPath)} → ${shown(outputPath)} in ${seconds.toFixed(2)} s`);
+      const made =
+        from === 'command' ? await exported(inputs, deps) : await converted(from, inputs, deps, shown);
+      const { outputPath, encoded, info, seconds } = made;
+      deps.logger.info(`converted ${made.input} → ${shown(outputPath)} in ${seconds.toFixed(2)} s`);
       const parity = await parityFor(inputs, deps, outputPath, parts);
       const sha256 = createHash('sha256').update(encoded).digest('hex');
       const result = {
-        input: shown(inputPath),
+        input: made.input,
         output: shown(outputPath),
         sha256,
         size: encoded.length,
@@ -99,6 +91,67 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
 }
 
 export const convertVerb = createConvertVerb();
+
+interface Made {
+  input: string;
+  outputPath: string;
+  encoded: Uint8Array;
+  info: ConversionInfo;
+  seconds: number;
+}
+
+/** A native conversion: read the source file, build the ONNX model, check it, write it atomically. */
+async function converted(
+  from: ConvertSource,
+  inputs: ParsedInputs,
+  deps: VerbDeps,
+  shown: (p: string) => string,
+): Promise<Made> {
+  if (!inputs.input) {
+    throw new UsageError('--input is required', { fix: 'give the model file to convert: --input PATH' });
+  }
+  const inputPath = resolve(deps.cwd, String(inputs.input));
+  const outputPath = resolve(deps.cwd, outputFor(inputs, inputPath));
+  const bytes = await readFile(inputPath).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read --input ${shown(inputPath)}: ${error.code ?? error.message}`, {
+      fix: 'check the path (relative paths are from the working directory)',
+    });
+  });
+  const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
+  const started = Date.now();
+  const { model, info } = convertModel(from, bytes, shown(inputPath), version);
+  const problems = checkModel(model);
+  if (problems.length > 0) throw new Error(`converted model is malformed: ${problems.join('; ')}`);
+  const encoded = writeModel(model);
+  await mkdir(dirname(outputPath), { recursive: true });
+  await writeFileAtomic(outputPath, encoded);
+  return { input: shown(inputPath), outputPath, encoded, info, seconds: (Date.now() - started) / 1000 };
+}
+
+/** `--from command`: the user's exporter writes the model; we check it. */
+async function exported(inputs: ParsedInputs, deps: VerbDeps): Promise<Made> {
+  const raw = inputs.exporter as string | undefined;
+  if (!raw) {
+    throw new UsageError('--from command needs --exporter', {
+      fix: 'give the exporter command, e.g. --exporter \'["python3", "export.py", "{output}"]\'',
+    });
+  }
+  if (!inputs.output) {
+    throw new UsageError('--from command needs --output', {
+      fix: 'give the path the exporter writes: --output PATH',
+    });
+  }
+  const outputPath = resolve(deps.cwd, String(inputs.output));
+  await mkdir(dirname(outputPath), { recursive: true });
+  const { seconds, bytes, model } = await runExporter(parseExporter(raw), outputPath, deps);
+  const info: ConversionInfo = {
+    from: 'command',
+    task: 'exported',
+    features: featuresOf(model),
+    sourceSha256: '',
+  };
+  return { input: parseExporter(raw)[0]!, outputPath, encoded: bytes, info, seconds };
+}
 
 function outputFor(inputs: ParsedInputs, inputPath: string): string {
   const given = inputs.output as string | undefined;

@@ -5,9 +5,9 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
   {
     name: 'from',
     description:
-      'Source format: xgboost (JSON or UBJSON from booster.save_model), lightgbm (text model from booster.save_model) or linear (a JSON of coefficients, intercept and task).',
+      'Source format: xgboost (JSON or UBJSON from booster.save_model), lightgbm (text model from booster.save_model), linear (a JSON of coefficients, intercept and task), or command (run the exporter input).',
     type: 'string',
-    choices: ['xgboost', 'lightgbm', 'linear'],
+    choices: ['xgboost', 'lightgbm', 'linear', 'command'],
   },
   {
     name: 'input',
@@ -33,6 +33,12 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
       'Parity passes when every output is within this absolute or relative error of the reference.',
     type: 'number',
     default: '1e-5',
+  },
+  {
+    name: 'exporter',
+    description:
+      'For from=command: the exporter to run (torch.onnx.export, tf2onnx … in your environment), as a JSON array of program and arguments or words separated by spaces; {output} is replaced by the output path. Never run through a shell.',
+    type: 'string',
   },
   GITHUB_TOKEN_INPUT,
 ];
