@@ -195,6 +195,50 @@ describe('GGUF', () => {
     bad.writeBigUInt64LE(10n ** 12n, 8);
     expect(rules(await scanBytes(bad, 'm.gguf'))).toContain('GGUF-STRUCTURE');
   });
+
+  // Tensor infos then data aligned to 32: [name, dims, ggml type, offset in the data section].
+  const ggufTensors = (tensors: Array<[string, number[], number, number]>, dataBytes: number) => {
+    const infos = tensors.map(([name, dims, type, offset]) => {
+      const b = Buffer.alloc(8 + name.length + 4 + 8 * dims.length + 4 + 8);
+      let p = b.writeBigUInt64LE(BigInt(name.length));
+      p += b.write(name, p);
+      p = b.writeUInt32LE(dims.length, p);
+      for (const d of dims) p = b.writeBigUInt64LE(BigInt(d), p);
+      p = b.writeUInt32LE(type, p);
+      b.writeBigUInt64LE(BigInt(offset), p);
+      return b;
+    });
+    const head = Buffer.alloc(24);
+    head.write('GGUF');
+    head.writeUInt32LE(3, 4);
+    head.writeBigUInt64LE(BigInt(tensors.length), 8);
+    const meta = Buffer.concat([head, ...infos]);
+    return Buffer.concat([meta, Buffer.alloc((32 - (meta.length % 32)) % 32), Buffer.alloc(dataBytes)]);
+  };
+  const F32 = 0;
+  const Q4_0 = 2;
+  it('tensor sizes follow their ggml types: F32 4 bytes, Q4_0 18 bytes per 32 elements', async () => {
+    const fits = ggufTensors(
+      [
+        ['w', [4, 2], F32, 0],
+        ['q', [64], Q4_0, 32],
+      ],
+      32 + 36,
+    );
+    expect(await scanBytes(fits, 'm.gguf')).toMatchObject({ verdict: 'clean', findings: [] });
+
+    const short = await scanBytes(ggufTensors([['q', [64], Q4_0, 0]], 20), 'm.gguf');
+    expect(short.findings).toEqual([
+      expect.objectContaining({
+        rule: 'GGUF-STRUCTURE',
+        message: expect.stringContaining('"q": 36 bytes at data offset 0 run past the end of the file'),
+      }),
+    ]);
+    const ragged = await scanBytes(ggufTensors([['q', [30], Q4_0, 0]], 64), 'm.gguf');
+    expect(ragged.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('first dim 30 is not a multiple of the 32-element blocks of ggml type 2'),
+    ]);
+  });
 });
 
 describe('Keras, TensorFlow and ONNX', () => {

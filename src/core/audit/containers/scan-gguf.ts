@@ -12,6 +12,30 @@ class Truncated extends Error {}
 const SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 const STRING = 8;
 const ARRAY = 9;
+// ggml tensor types audit knows the storage of: [elements per block, bytes per block]. Types
+// missing here (newer i-quants) are not size-checked rather than guessed.
+const GGML_TYPES: Record<number, [number, number]> = {
+  0: [1, 4], // F32
+  1: [1, 2], // F16
+  2: [32, 18], // Q4_0
+  3: [32, 20], // Q4_1
+  6: [32, 22], // Q5_0
+  7: [32, 24], // Q5_1
+  8: [32, 34], // Q8_0
+  9: [32, 36], // Q8_1
+  10: [256, 84], // Q2_K
+  11: [256, 110], // Q3_K
+  12: [256, 144], // Q4_K
+  13: [256, 176], // Q5_K
+  14: [256, 210], // Q6_K
+  15: [256, 292], // Q8_K
+  24: [1, 1], // I8
+  25: [1, 2], // I16
+  26: [1, 4], // I32
+  27: [1, 8], // I64
+  28: [1, 8], // F64
+  30: [1, 2], // BF16
+};
 // Jinja sandbox escapes reach Python objects through dunder attributes and a few globals.
 const TEMPLATE_MARKERS =
   /__(class|mro|subclasses|globals|builtins|import|init|base|bases|getattribute|code)__|\bos\.(popen|system)|\bsubprocess\b|\beval\s*\(|\bexec\s*\(|\|\s*attr\s*\(|\blipsum\b|\bcycler\b|\bjoiner\b|request\.application|config\.__/;
@@ -96,6 +120,7 @@ function parse(b: Uint8Array, fileSize: number, member: string | undefined, ctx:
           );
       }
     }
+    const tensors: Array<{ name: string; offset: bigint; bytes: bigint }> = [];
     for (let i = 0n; i < nTensors; i++) {
       const name = str();
       const nDims = u32();
@@ -103,9 +128,25 @@ function parse(b: Uint8Array, fileSize: number, member: string | undefined, ctx:
         add('GGUF-STRUCTURE', 'medium', `tensor ${JSON.stringify(name)} has ${nDims} dims (max 4)`);
       if (nDims > 64) throw new Error('dims');
       let elements = 1n;
-      for (let d = 0; d < nDims; d++) elements *= u64();
-      u32(); // ggml type
+      let first = 1n;
+      for (let d = 0; d < nDims; d++) {
+        const dim = u64();
+        if (d === 0) first = dim;
+        elements *= dim;
+      }
+      const type = u32();
       const offset = u64();
+      const storage = GGML_TYPES[type];
+      if (storage) {
+        const [block, bytes] = storage.map(BigInt) as [bigint, bigint];
+        if (first % block !== 0n)
+          add(
+            'GGUF-STRUCTURE',
+            'medium',
+            `tensor ${JSON.stringify(name)}: first dim ${first} is not a multiple of the ${block}-element blocks of ggml type ${type}`,
+          );
+        else tensors.push({ name, offset, bytes: (elements / block) * bytes });
+      }
       if (elements > 1n << 48n || offset > BigInt(fileSize))
         add('GGUF-STRUCTURE', 'medium', `tensor ${JSON.stringify(name)}: dims or offset beyond the file`);
       if (alignment > 0 && offset % BigInt(alignment) !== 0n)
@@ -115,6 +156,16 @@ function parse(b: Uint8Array, fileSize: number, member: string | undefined, ctx:
           `tensor ${JSON.stringify(name)}: offset ${offset} is not aligned to ${alignment}`,
         );
     }
+    // Tensor data starts at the first aligned offset after the tensor infos; offsets are relative to it.
+    const align = BigInt(alignment > 0 ? alignment : 32);
+    const dataStart = ((BigInt(p) + align - 1n) / align) * align;
+    for (const t of tensors)
+      if (dataStart + t.offset + t.bytes > BigInt(fileSize))
+        add(
+          'GGUF-STRUCTURE',
+          'medium',
+          `tensor ${JSON.stringify(t.name)}: ${t.bytes} bytes at data offset ${t.offset} run past the end of the file (${fileSize} bytes)`,
+        );
   } catch (error) {
     if (error instanceof Truncated) throw error;
     ctx.sink.unscannable(
