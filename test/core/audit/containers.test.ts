@@ -109,6 +109,14 @@ describe('compressed wrappers', () => {
     const r = await scanBytes(bz, 'model.pkl.bz2');
     expect(r.verdict).toBe('inconclusive');
     expect(r.unscanned[0]).toMatch(/no bzip2 decoder/);
+    expect(r.unscanned[0]).toContain('bunzip2 -k');
+    const xz = Buffer.concat([
+      Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]),
+      Buffer.alloc(32),
+    ]);
+    const x = await scanBytes(xz, 'model.pkl.xz');
+    expect(x).toMatchObject({ format: 'xz', verdict: 'inconclusive', findings: [] });
+    expect(x.unscanned[0]).toMatch(/model\.pkl\.xz: xz stream — no xz decoder here.*unxz -k/);
   });
 });
 

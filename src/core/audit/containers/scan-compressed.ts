@@ -9,6 +9,8 @@ import { memorySource, type ByteSource } from '../source.js';
 
 type Inner = (src: ByteSource, member: string) => Promise<string>;
 
+const DECOMPRESS: Record<string, string> = { bzip2: 'bunzip2 -k', xz: 'unxz -k', zstd: 'unzstd' };
+
 export async function scanCompressed(
   src: ByteSource,
   member: string | undefined,
@@ -20,7 +22,7 @@ export async function scanCompressed(
   const where = member ?? fileName;
   if (format !== 'gzip') {
     ctx.sink.unscannable(
-      `${where}: ${format} stream — no ${format} decoder here, its content was not scanned`,
+      `${where}: ${format} stream — no ${format} decoder here, its content was not scanned (decompress it, e.g. ${DECOMPRESS[format] ?? 'with its tool'}, and audit the result)`,
     );
     return;
   }
