@@ -13,6 +13,7 @@ import { runCli } from '../support/cli-runner.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'xgboost_parity.py');
 const TOLERANCE = 1e-5;
+const ONNX_CHECK = 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)';
 
 let dir: string;
 let cases: Record<string, { model: string; shape: number[] }>;
@@ -62,6 +63,37 @@ describe('XGBoost → ONNX parity with XGBoost itself', () => {
     );
     expect(run.exitCode).toBe(0);
     expect(parity).toMatchObject({ rows: 5000, output, passed: true });
+    expect(parity.max_abs_error).toBeLessThanOrEqual(TOLERANCE);
+    // The onnx package's own checker (full_check runs shape inference) accepts what we wrote.
+    execFileSync(PYTHON, ['-c', ONNX_CHECK, join(dir, `${name}.onnx`)]);
+  });
+});
+
+describe('--from command: a torch.onnx.export exporter', () => {
+  it('exports a torch MLP and matches torch on 2,000 rows (max abs error ≤ 1e-5)', async () => {
+    const exporter = JSON.stringify([PYTHON, join(dirname(SCRIPT), 'torch_export.py'), '{output}']);
+    // The exporter writes the parity features and torch's outputs too; convert reads them after it ran.
+    const checked = await runCli(
+      [
+        'convert',
+        '--from',
+        'command',
+        '--exporter',
+        exporter,
+        '--output',
+        'torch.onnx',
+        '--parity-data',
+        'torch.onnx.x.npy',
+        '--reference',
+        'torch.onnx.y.npy',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    const parity = checked.json?.parity as { max_abs_error: number; rows: number; passed: boolean };
+    console.log(`torch mlp       probabilities        max abs ${parity.max_abs_error.toExponential(2)}`);
+    expect(checked.exitCode, checked.stderr).toBe(0);
+    expect(parity).toMatchObject({ rows: 2000, passed: true });
     expect(parity.max_abs_error).toBeLessThanOrEqual(TOLERANCE);
   });
 });
