@@ -14,8 +14,8 @@ export type ConvertSource = (typeof CONVERT_SOURCES)[number];
 
 /** What a conversion produced, besides the model. */
 export interface ConversionInfo {
-  /** 'command' when the user's exporter wrote the model. */
-  from: ConvertSource | 'command';
+  /** 'onnx' for ONNX to ONNX, 'command' when the user's exporter wrote the model. */
+  from: ConvertSource | 'onnx' | 'command';
   task: string;
   objective?: string;
   trees?: number;

@@ -9,9 +9,8 @@ import {
   type ConvertSource,
   type ParityReport,
 } from '../../core/convert/index.js';
-import { UsageError } from '../../core/errors.js';
-import { checkModel, writeModel } from '../../core/onnx/index.js';
-import { writeFileAtomic } from '../../core/onnx/atomic-file.js';
+import { ModelFormatError, UsageError } from '../../core/errors.js';
+import { checkModel, loadModelFile, saveModelFile, setMetadata } from '../../core/onnx/index.js';
 import type { CreateSession } from '../../platform/runtime/index.js';
 import { postPullRequestReport } from '../pr-report.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps } from '../types.js';
@@ -48,9 +47,9 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
     ],
     async run(inputs, deps) {
       const from = inputs.from as string | undefined;
-      if (!from || (!isConvertSource(from) && from !== 'command')) {
+      if (!from || (!isConvertSource(from) && from !== 'command' && from !== 'onnx')) {
         throw new UsageError(from ? `--from ${from} is not supported` : '--from is required', {
-          fix: 'use --from xgboost, lightgbm, linear or command',
+          fix: 'use --from xgboost, lightgbm, linear, onnx or command',
         });
       }
       const shown = (p: string) => relative(deps.cwd, p) || p;
@@ -102,7 +101,7 @@ interface Made {
 
 /** A native conversion: read the source file, build the ONNX model, check it, write it atomically. */
 async function converted(
-  from: ConvertSource,
+  from: ConvertSource | 'onnx',
   inputs: ParsedInputs,
   deps: VerbDeps,
   shown: (p: string) => string,
@@ -119,13 +118,37 @@ async function converted(
   });
   const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
   const started = Date.now();
-  const { model, info } = convertModel(from, bytes, shown(inputPath), version);
+  const { model, info } =
+    from === 'onnx'
+      ? await restamped(inputPath, bytes, version)
+      : convertModel(from, bytes, shown(inputPath), version);
   const problems = checkModel(model);
-  if (problems.length > 0) throw new Error(`converted model is malformed: ${problems.join('; ')}`);
-  const encoded = writeModel(model);
+  if (problems.length > 0) {
+    throw new ModelFormatError(
+      `${shown(inputPath)}: the model is malformed: ${problems.slice(0, 3).join('; ')}`,
+    );
+  }
   await mkdir(dirname(outputPath), { recursive: true });
-  await writeFileAtomic(outputPath, encoded);
+  const location = inputs['external-data'] as string | undefined;
+  await saveModelFile(outputPath, model, location ? { externalData: { location } } : {});
+  const encoded = await readFile(outputPath);
   return { input: shown(inputPath), outputPath, encoded, info, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * `--from onnx`: the model as it is, with external data gathered and metadata_props stamped;
+ * with `external-data` its large tensors move to that file (or are embedded when it is empty).
+ */
+async function restamped(inputPath: string, bytes: Uint8Array, version: string) {
+  const model = await loadModelFile(inputPath);
+  const sourceSha256 = createHash('sha256').update(bytes).digest('hex');
+  setMetadata(model, {
+    'modelops.source_format': 'onnx',
+    'modelops.source_sha256': sourceSha256,
+    'modelops.converter': `modelops ${version}`,
+  });
+  const info: ConversionInfo = { from: 'onnx', task: 'onnx', features: featuresOf(model), sourceSha256 };
+  return { model, info };
 }
 
 /** `--from command`: the user's exporter writes the model; we check it. */

@@ -5,9 +5,9 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
   {
     name: 'from',
     description:
-      'Source format: xgboost (JSON or UBJSON from booster.save_model), lightgbm (text model from booster.save_model), linear (a JSON of coefficients, intercept and task), or command (run the exporter input).',
+      'Source format: xgboost (JSON or UBJSON from booster.save_model), lightgbm (text model from booster.save_model), linear (a JSON of coefficients, intercept and task), onnx (re-save an ONNX model, metadata stamped), or command (run the exporter input).',
     type: 'string',
-    choices: ['xgboost', 'lightgbm', 'linear', 'command'],
+    choices: ['xgboost', 'lightgbm', 'linear', 'onnx', 'command'],
   },
   {
     name: 'input',
@@ -38,6 +38,12 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
     name: 'exporter',
     description:
       'For from=command: the exporter to run (torch.onnx.export, tf2onnx … in your environment), as a JSON array of program and arguments or words separated by spaces; {output} is replaced by the output path. Never run through a shell.',
+    type: 'string',
+  },
+  {
+    name: 'external-data',
+    description:
+      'Store initializers of 1 KiB or more in this file beside the output (e.g. model.onnx.data). Empty: embed them, unless the model would pass the 2 GiB protobuf limit.',
     type: 'string',
   },
   GITHUB_TOKEN_INPUT,
