@@ -16,6 +16,8 @@ export interface ParityReport {
   max_abs_error: number;
   max_rel_error: number;
   mean_abs_error: number;
+  /** Mean relative error over entries whose reference is not 0. */
+  mean_rel_error: number;
   /** Up to five entries with the largest absolute error, largest first. */
   worst_rows: WorstRow[];
   passed: boolean;
@@ -44,6 +46,8 @@ export function compareOutputs(
   let maxAbs = 0;
   let maxRel = 0;
   let sumAbs = 0;
+  let sumRel = 0;
+  let relCount = 0;
   let failed = 0;
   const worst: WorstRow[] = [];
   const count = expected.rows * expected.width;
@@ -55,7 +59,11 @@ export function compareOutputs(
     const rel = abs === 0 ? 0 : e !== 0 ? abs / Math.abs(e) : Infinity;
     if (abs > tolerance && rel > tolerance) failed++;
     maxAbs = Math.max(maxAbs, abs);
-    if (e !== 0) maxRel = Math.max(maxRel, rel);
+    if (e !== 0) {
+      maxRel = Math.max(maxRel, rel);
+      sumRel += rel;
+      relCount++;
+    }
     sumAbs += abs;
     if (abs > 0 && (worst.length < WORST || abs > worst[worst.length - 1]!.abs_error)) {
       const row = Math.floor(i / expected.width);
@@ -72,6 +80,7 @@ export function compareOutputs(
     max_abs_error: maxAbs,
     max_rel_error: maxRel,
     mean_abs_error: count ? sumAbs / count : 0,
+    mean_rel_error: relCount ? sumRel / relCount : 0,
     worst_rows: worst,
     passed: failed === 0,
   };

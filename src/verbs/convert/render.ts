@@ -28,7 +28,7 @@ export function renderConvertText(r: ConvertResult): string {
   if (p) {
     lines.push(
       `parity ${p.passed ? 'passed' : 'FAILED'} on ${p.rows} rows of ${p.output}: max abs error ${num(p.max_abs_error)}, ` +
-        `max rel error ${num(p.max_rel_error)}, mean abs error ${num(p.mean_abs_error)} (tolerance ${p.tolerance})`,
+        `max rel error ${num(p.max_rel_error)}, mean abs error ${num(p.mean_abs_error)}, mean rel error ${num(p.mean_rel_error)} (tolerance ${p.tolerance})`,
     );
     for (const w of p.worst_rows.slice(0, p.passed ? 0 : 5))
       lines.push(`  row ${w.row} column ${w.column}: expected ${w.expected}, got ${w.actual}`);
@@ -44,9 +44,9 @@ export function renderConvertSummary(r: ConvertResult): string {
   lines.push(
     `Parity **${p.passed ? 'passed' : 'failed'}** on ${p.rows} rows of \`${p.output}\` (tolerance ${p.tolerance}):`,
     '',
-    '| max abs error | max rel error | mean abs error |',
-    '| --- | --- | --- |',
-    `| ${num(p.max_abs_error)} | ${num(p.max_rel_error)} | ${num(p.mean_abs_error)} |`,
+    '| max abs error | max rel error | mean abs error | mean rel error |',
+    '| --- | --- | --- | --- |',
+    `| ${num(p.max_abs_error)} | ${num(p.max_rel_error)} | ${num(p.mean_abs_error)} | ${num(p.mean_rel_error)} |`,
     '',
   );
   if (p.worst_rows.length > 0) {

@@ -13,6 +13,7 @@ describe('compareOutputs', () => {
       max_abs_error: 1,
       max_rel_error: 0.25,
       mean_abs_error: 0.5,
+      mean_rel_error: (0 + 0.25 + 1 / 101) / 3,
       passed: false,
     });
     expect(report.worst_rows.map((w) => w.row)).toEqual([2, 1]);
