@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { computeRegistryState, type RegistryState } from '../../core/registry/events.js';
 import type { Git } from '../../platform/git/index.js';
 import type { Logger } from '../../platform/logger.js';
+import { readRegistry } from '../version/publish-tag.js';
 import { readModelAtCommit } from './model-at-commit.js';
 
 /** The model a candidate is compared with. */
@@ -91,7 +91,7 @@ async function fromRegistry(
       fix: 'run evaluate inside the repository that holds the model, or pass --baseline as a file path',
     });
   }
-  const registry = await readRegistry(git, query.remote, query.logger);
+  const registry = await readRegistry(git, { ...query.remote, required: false }, query.logger);
   const model = registry.models.get(name);
   let commit: string | undefined;
   let label = what;
@@ -113,17 +113,4 @@ async function fromRegistry(
   }
   const bytes = await readModelAtCommit(git, commit, repoPath, query.remote);
   return { label, kind: want.version ? 'version' : 'environment', commit, bytes };
-}
-
-async function readRegistry(
-  git: Git,
-  remote: { name: string; exists: boolean },
-  logger: Logger,
-): Promise<RegistryState> {
-  if (remote.exists) {
-    await git.fetchTags(remote.name).catch(() => {
-      logger.warning(`could not fetch tags from ${remote.name}; using local tags only`);
-    });
-  }
-  return computeRegistryState(await git.listTags());
 }

@@ -50,10 +50,15 @@ export async function publishTag(options: {
   remote: { name: string; exists: boolean };
   /** Builds tag name and message from a fresh registry state; called again after a lost race. */
   plan: (state: RegistryState) => { tag: string; message: string; target?: string } | null;
+  /** A state the caller has just read; the first attempt uses it instead of fetching again. */
+  initialState?: RegistryState;
 }): Promise<{ tag: string; pushed: boolean; attempts: number } | null> {
   const { git, logger } = options;
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
-    const state = await readRegistry(git, { ...options.remote, required: options.push }, logger);
+    const state =
+      attempt === 1 && options.initialState
+        ? options.initialState
+        : await readRegistry(git, { ...options.remote, required: options.push }, logger);
     const next = options.plan(state);
     if (!next) return null;
     try {

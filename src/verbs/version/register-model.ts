@@ -45,6 +45,7 @@ export async function registerModel(
       target: ctx.target,
       push: ctx.push,
       remote: ctx.remote,
+      initialState: initial,
       plan: (state) => {
         current = plan(state);
         if (current.status !== 'new') return null;
