@@ -1,3 +1,4 @@
+import { buildRender, checkLocalTarget } from './build-serving.js';
 import { parseDuration } from './duration.js';
 import { issue, type Report } from './issue.js';
 import type { RawEnvironment } from './raw-types.js';
@@ -5,13 +6,14 @@ import { suggestFix } from './suggest.js';
 import type { EnvironmentConfig } from './types.js';
 
 /**
- * Used when the file has no environments section: each stage requires the one before it (stage
- * order is enforced, unlike GTO), and production also requires every gate and a clean audit.
+ * Used when there is no modelops.yaml or it has no environments section (one rule for both):
+ * dev → staging → production, each requiring only the one before it. Stage order is enforced,
+ * unlike GTO; evidence (gates, audit) is required only where an environments section asks for it.
  */
 export const DEFAULT_ENVIRONMENTS: readonly RawEnvironment[] = [
   { name: 'dev' },
   { name: 'staging' },
-  { name: 'production', requires: { gates: 'all', audit: 'clean' } },
+  { name: 'production' },
 ];
 
 /** Builds environments in promotion order, resolving `previous` to an environment name. */
@@ -53,9 +55,13 @@ export function buildEnvironments(
         ),
       );
     }
+    checkLocalTarget(environment, path, report);
     return {
       name: environment.name,
       githubEnvironment: environment['github-environment'] ?? environment.name,
+      target: environment.target ?? 'none',
+      port: environment.port ?? 0,
+      render: buildRender(environment.render, [...path, 'render'], report),
       requires: {
         gates: requires.gates === 'all' ? 'all' : Array.isArray(requires.gates) ? requires.gates : [],
         audit: requires.audit ?? 'none',

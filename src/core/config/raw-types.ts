@@ -43,6 +43,19 @@ export interface RawDataset {
 export interface RawEnvironment {
   name: string;
   'github-environment'?: string;
+  target?: 'local' | 'none';
+  port?: number;
+  render?: {
+    targets?: Array<'triton' | 'kserve' | 'edge'>;
+    path?: string;
+    branch?: string;
+    triton?: {
+      platform?: 'onnxruntime_onnx' | 'onnxruntime';
+      'max-batch-size'?: number;
+      'instance-count'?: number;
+    };
+    kserve?: { runtime?: string; 'storage-uri'?: string; namespace?: string };
+  };
   requires?: {
     gates?: string | string[];
     audit?: 'clean' | 'none';

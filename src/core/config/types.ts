@@ -99,10 +99,30 @@ export interface EnvironmentRequirements {
   previous: string | null;
 }
 
+/** Serving targets deploy renders for an environment before it writes the stage tag. */
+export interface RenderConfig {
+  targets: Array<'triton' | 'kserve' | 'edge'>;
+  /** GitOps directory, relative to the repository root (or to the branch's root). */
+  path: string;
+  /** Branch the rendered files are committed to; undefined: the working tree. */
+  branch: string | undefined;
+  triton: {
+    platform: 'onnxruntime_onnx' | 'onnxruntime';
+    maxBatchSize: number;
+    instanceCount: number | undefined;
+  };
+  kserve: { runtime: string | undefined; storageUri: string; namespace: string | undefined };
+}
+
 export interface EnvironmentConfig {
   name: string;
   githubEnvironment: string;
   requires: EnvironmentRequirements;
+  /** local: deploy smoke-tests the version on the embedded KServe V2 server before tagging. */
+  target: 'local' | 'none';
+  /** Port of that smoke server; 0 picks a free one. */
+  port: number;
+  render: RenderConfig | undefined;
 }
 
 export interface AuditConfig {

@@ -3,17 +3,12 @@ import { closestName } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 
 /**
- * The environments `deploy` promotes through, in order. With a modelops.yaml they are its
- * `environments` (or the documented defaults when it has none). Without any file, a repository
- * gets dev → staging → production where each requires only the one before it: nothing to
- * configure before the first promotion, and stage order is still enforced.
+ * The environments `deploy` promotes through, in order: modelops.yaml's `environments`, or, with
+ * no file or no such section, dev → staging → production where each requires only the one before
+ * it (one rule for both cases; see DEFAULT_ENVIRONMENTS). Stage order is enforced either way.
  */
 export function deployEnvironments(config: ModelopsConfig): EnvironmentConfig[] {
-  if (config.source !== null) return config.environments;
-  return config.environments.map((env) => ({
-    ...env,
-    requires: { ...env.requires, gates: [], audit: 'none' },
-  }));
+  return config.environments;
 }
 
 /** The environment named `name`, or a UsageError listing the known ones (with a "did you mean"). */

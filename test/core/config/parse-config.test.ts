@@ -93,6 +93,9 @@ describe('the documented example', () => {
     expect(config.environments[2]).toEqual({
       name: 'production',
       githubEnvironment: 'Production',
+      target: 'none',
+      port: 0,
+      render: undefined,
       requires: {
         gates: 'all',
         audit: 'clean',
@@ -157,17 +160,26 @@ describe('defaults', () => {
       {
         name: 'dev',
         githubEnvironment: 'dev',
+        target: 'none',
+        port: 0,
+        render: undefined,
         requires: { gates: [], audit: 'none', branches: [], soakMs: undefined, previous: null },
       },
       {
         name: 'staging',
         githubEnvironment: 'staging',
+        target: 'none',
+        port: 0,
+        render: undefined,
         requires: { gates: [], audit: 'none', branches: [], soakMs: undefined, previous: 'dev' },
       },
       {
         name: 'production',
         githubEnvironment: 'production',
-        requires: { gates: 'all', audit: 'clean', branches: [], soakMs: undefined, previous: 'staging' },
+        target: 'none',
+        port: 0,
+        render: undefined,
+        requires: { gates: [], audit: 'none', branches: [], soakMs: undefined, previous: 'staging' },
       },
     ]);
     expect(DEFAULT_ENVIRONMENTS.map((environment) => environment.name)).toEqual([
