@@ -12,9 +12,20 @@ export type Distribution =
   | { type: 'int'; low: number; high: number; log?: boolean; step?: number }
   | { type: 'categorical'; choices: readonly ParamValue[] };
 
-/** One parameter of the space; `when` makes it conditional on another parameter's value. */
+/** The parameter `param` takes one of `equals` (a single value or a list). */
+export interface Condition {
+  param: string;
+  equals: ParamValue | readonly ParamValue[];
+}
+
+/**
+ * One parameter of the space; `when` makes it conditional on earlier parameters' values.
+ * Changed by the search-engine helper: `when` may also be a list of conditions that must all hold
+ * (modelops.yaml writes `when: {a: x, b: [1, 2]}`). Read it through `conditionsOf` / `isActive`
+ * in space.ts rather than directly.
+ */
 export type ParamSpec = Distribution & {
-  when?: { param: string; equals: ParamValue | readonly ParamValue[] };
+  when?: Condition | readonly Condition[];
 };
 
 export interface SearchSpace {

@@ -1,0 +1,35 @@
+import type { Direction, StudyView, Trial } from './types.js';
+
+/** Multiplier turning an objective into a loss (lower is better) for `direction`. */
+export function lossSign(direction: Direction): 1 | -1 {
+  return direction === 'minimize' ? 1 : -1;
+}
+
+/** Completed trials with a finite value. */
+export function completedTrials(study: StudyView): Trial[] {
+  return study.trials.filter(
+    (trial) => trial.state === 'complete' && typeof trial.value === 'number' && Number.isFinite(trial.value),
+  );
+}
+
+/** The best completed trial, or undefined before the first one completes. */
+export function bestTrial(study: StudyView): Trial | undefined {
+  const sign = lossSign(study.direction);
+  let best: Trial | undefined;
+  for (const trial of completedTrials(study))
+    if (best === undefined || sign * trial.value! < sign * best.value!) best = trial;
+  return best;
+}
+
+/** The study with `extra` trials appended as running (what a batch's later members must not repeat). */
+export function withRunning(study: StudyView, extra: readonly Trial['params'][]): StudyView {
+  if (extra.length === 0) return study;
+  const start = study.trials.length;
+  return {
+    ...study,
+    trials: [
+      ...study.trials,
+      ...extra.map((params, i): Trial => ({ number: start + i, params, state: 'running' })),
+    ],
+  };
+}
