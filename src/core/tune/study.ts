@@ -33,3 +33,22 @@ export function withRunning(study: StudyView, extra: readonly Trial['params'][])
     ],
   };
 }
+
+/** Trials per state (report.ts reads this). */
+export function countTrials(trials: readonly Trial[]): Record<Trial['state'], number> {
+  const counts = { running: 0, complete: 0, pruned: 0, failed: 0 };
+  for (const trial of trials) counts[trial.state]++;
+  return counts;
+}
+
+/** For each trial in order, the best completed value up to it (undefined before the first). */
+export function bestSoFar(trials: readonly Trial[], direction: Direction): Array<number | undefined> {
+  const sign = lossSign(direction);
+  let best: number | undefined;
+  return trials.map((trial) => {
+    const value = trial.value;
+    if (trial.state === 'complete' && typeof value === 'number' && Number.isFinite(value))
+      if (best === undefined || sign * value < sign * best) best = value;
+    return best;
+  });
+}
