@@ -25,5 +25,11 @@ function newestInput(): number {
 export default function setup(): void {
   const stamp = join(root, 'dist/.build-stamp');
   if (existsSync(stamp) && statSync(stamp).mtimeMs > newestInput()) return;
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  try {
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  } catch {
+    // Tests of src/ alone still run; every test of dist/ fails on its own with the stale or
+    // missing build, so the failure is not hidden — only not fatal to unrelated tests.
+    console.error('modelops: the build failed (see above); tests that run dist/ will fail');
+  }
 }

@@ -41,3 +41,9 @@ export {
 } from './builder.js';
 export { checkModel } from './check-model.js';
 export type { Dim, ElementType, ModelSignature, OpsetImport, TensorSignature } from './signature-types.js';
+export {
+  upgradeOpset,
+  NEWEST_KNOWN_OPSET,
+  OLDEST_UPGRADABLE_OPSET,
+  type OpsetUpgrade,
+} from './upgrade-opset.js';
