@@ -1,3 +1,5 @@
+// Shared with the quantize helper (src/core/optimize/quantize/**). Change log: `optimizeGraph` added to
+// PassContext (optimize helper) — onnxruntime's offline graph optimization, injected by the platform.
 import type { ModelProto } from '../onnx/index.js';
 
 /**
@@ -34,6 +36,11 @@ export interface PassContext {
     feeds: readonly CalibrationFeed[],
     tensorNames: readonly string[],
   ) => Promise<Map<string, Float32Array[]>>;
+  /**
+   * Runs onnxruntime's offline graph optimization (level basic or extended) on encoded model bytes
+   * and returns the optimized model's bytes. Provided by the platform layer, like `observe`.
+   */
+  readonly optimizeGraph?: (model: Uint8Array, level: 'basic' | 'extended') => Promise<Uint8Array>;
   /** Pass options from `--passes name:key=value` or modelops.yaml, already parsed. */
   readonly options?: Readonly<Record<string, string | number | boolean>>;
 }
