@@ -1,34 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { UsageError } from '../core/errors.js';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../platform/logger.js';
-import { flatValues } from '../platform/runtime/runtime-tensor.js';
-import { decodeInferRequest, InferRequestError } from './infer-request.js';
+import { flatValues, type RuntimeTensor } from '../platform/runtime/runtime-tensor.js';
+import { decodeInferRequest, InferRequestError, isObject, type CheckedInput } from './infer-request.js';
+import { ModelNotFoundError, type InferenceService } from './inference-service.js';
+import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
 import { modelMetadata, type ServedModel } from './served-model.js';
+import { tensorFromBytes, tensorToBytes } from './tensor-bytes.js';
 import { v2Datatype } from './v2-datatypes.js';
 
-/** Options for {@link startV2Server}. */
-export interface V2ServerOptions {
-  models: readonly ServedModel[];
-  /** Loopback by default: nothing is exposed beyond this machine unless asked. */
-  host?: string;
-  /** 0 picks a free port (tests). */
-  port: number;
-  /** Largest request body accepted, in bytes (default 16 MiB); larger bodies get 413. */
-  maxBodyBytes?: number;
-  logger?: Logger;
-  serverVersion?: string;
-}
+/** The protocol extensions GET /v2 advertises. */
+export const HTTP_EXTENSIONS = ['binary_tensor_data'];
 
-/** A listening server; close() stops accepting, waits for requests in flight, frees the sessions. */
-export interface RunningV2Server {
-  url: string;
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+/** Header of the binary tensor data extension: the size of the JSON part before the tensor bytes. */
+const HEADER_LENGTH = 'inference-header-content-length';
 
 class HttpError extends Error {
   constructor(
@@ -40,97 +25,161 @@ class HttpError extends Error {
 }
 
 /**
- * Starts a KServe V2 / Open Inference Protocol HTTP server over onnxruntime sessions. Errors are
- * V2 error bodies (`{ "error": "…" }`): 400 names the offending field, 404 an unknown model or
- * route. A busy port is a UsageError naming the port.
+ * The KServe V2 / Open Inference Protocol over HTTP/1.1 as a request listener. Errors are V2
+ * error bodies (`{ "error": "…" }`): 400 names the offending field, 404 an unknown model or route.
+ * GET /metrics answers Prometheus text. Tensor data may be JSON or, with the binary tensor data
+ * extension, raw bytes after the JSON (`Inference-Header-Content-Length`).
  */
-export async function startV2Server(options: V2ServerOptions): Promise<RunningV2Server> {
-  const host = options.host ?? '127.0.0.1';
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const models = new Map(options.models.map((m) => [m.name, m]));
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const known = error instanceof HttpError || error instanceof InferRequestError;
-      const status = error instanceof HttpError ? error.status : known ? 400 : 500;
-      if (!known) options.logger?.warning(`serve: ${(error as Error).message}`);
-      send(res, status, { error: (error as Error).message });
-    });
-  });
+export function createHttpHandler(
+  service: InferenceService,
+  options: { maxBodyBytes: number; logger?: Logger },
+): RequestListener {
+  return (req, res) => {
+    const started = performance.now();
+    let inferModel: string | undefined;
+    handle(req, res, (name) => (inferModel = name))
+      .then(
+        () => res.statusCode,
+        (error: unknown) => {
+          const status =
+            error instanceof HttpError
+              ? error.status
+              : error instanceof ModelNotFoundError
+                ? 404
+                : error instanceof InferRequestError
+                  ? 400
+                  : 500;
+          if (status === 500) options.logger?.warning(`serve: ${(error as Error).message}`);
+          send(res, status, { error: (error as Error).message });
+          return status;
+        },
+      )
+      .then((status) => {
+        if (inferModel !== undefined)
+          service.record('http', inferModel, String(status), (performance.now() - started) / 1000);
+      });
+  };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    markInfer: (model: string) => void,
+  ): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     if (path === '/v2/health/live') return get(req, res, () => ({ live: true }));
     if (path === '/v2/health/ready') return get(req, res, () => ({ ready: true }));
     if (path === '/v2')
       return get(req, res, () => ({
         name: 'modelops',
-        version: options.serverVersion ?? 'dev',
-        extensions: [],
+        version: service.serverVersion,
+        extensions: HTTP_EXTENSIONS,
       }));
+    if (path === '/metrics') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `use GET for ${path}`);
+      const text = service.metrics.registry.render();
+      res.writeHead(200, {
+        'content-type': PROMETHEUS_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(req.method === 'HEAD' ? undefined : text);
+      return;
+    }
     const route = /^\/v2\/models\/(.+?)(?:\/versions\/([^/]+))?(?:\/(ready|infer))?$/.exec(path);
     if (!route) throw new HttpError(404, `no route for ${req.method} ${path}`);
-    const model = findModel(decodeURIComponent(route[1]!), route[2] && decodeURIComponent(route[2]));
+    const name = decodeURIComponent(route[1]!);
+    if (route[3] === 'infer' && req.method === 'POST') markInfer(name);
+    const model = service.findModel(name, route[2] && decodeURIComponent(route[2]));
     if (route[3] === 'ready') return get(req, res, () => ({ name: model.name, ready: true }));
     if (route[3] === 'infer') {
       if (req.method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
-      return send(res, 200, await infer(model, await readJson(req, maxBody)));
+      return infer(req, res, model);
     }
     return get(req, res, () => modelMetadata(model));
   }
 
-  function findModel(name: string, version: string | undefined): ServedModel {
-    const model = models.get(name);
-    if (!model)
-      throw new HttpError(
-        404,
-        `model '${name}' is not served here (models: ${[...models.keys()].join(', ')})`,
+  async function infer(req: IncomingMessage, res: ServerResponse, model: ServedModel): Promise<void> {
+    const body = await readBody(req, options.maxBodyBytes);
+    const { json, binary } = splitBinary(body, req.headers[HEADER_LENGTH]);
+    let offset = 0;
+    const request = decodeInferRequest(json, model, (field, checked: CheckedInput, input) => {
+      const size = (input.parameters as Record<string, unknown>).binary_data_size;
+      if (!Number.isSafeInteger(size) || (size as number) < 0)
+        throw new InferRequestError(`${field}.parameters.binary_data_size`, 'must be a non-negative integer');
+      if (offset + (size as number) > binary.byteLength)
+        throw new InferRequestError(
+          `${field}.parameters.binary_data_size`,
+          `${size} bytes at offset ${offset} run past the ${binary.byteLength} bytes of binary data after the JSON`,
+        );
+      const bytes = binary.subarray(offset, (offset += size as number));
+      return tensorFromBytes(bytes, checked, `${field}.parameters.binary_data_size`);
+    });
+    if (offset !== binary.byteLength)
+      throw new InferRequestError(
+        'body',
+        `${binary.byteLength - offset} bytes of binary data after the JSON belong to no input`,
       );
-    if (version !== undefined && version !== model.version && `v${version}` !== `v${model.version}`)
-      throw new HttpError(
-        404,
-        `model '${name}' has no version '${version}' here (serving ${model.version ?? 'an unversioned file'})`,
-      );
-    return model;
+    const outputs = await service.infer(model, request);
+    const binaryOut = binaryOutputs(json);
+    const parts: Buffer[] = [];
+    const answer = {
+      model_name: model.name,
+      ...(model.version ? { model_version: model.version } : {}),
+      ...(request.id !== undefined ? { id: request.id } : {}),
+      outputs: Object.entries(outputs).map(([name, tensor]) => {
+        const head = { name, shape: [...tensor.dims], datatype: v2Datatype(tensor.elementType) };
+        if (!binaryOut(name)) return { ...head, data: jsonValues(tensor) };
+        const bytes = tensorToBytes(tensor);
+        parts.push(bytes);
+        return { ...head, parameters: { binary_data_size: bytes.byteLength } };
+      }),
+    };
+    if (parts.length === 0) return send(res, 200, answer);
+    const head = Buffer.from(JSON.stringify(answer));
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': head.byteLength + parts.reduce((sum, p) => sum + p.byteLength, 0),
+      [HEADER_LENGTH]: head.byteLength,
+    });
+    res.end(Buffer.concat([head, ...parts]));
   }
-
-  await listen(server, host, options.port);
-  const port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    host,
-    port,
-    close: () =>
-      (closing ??= new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeIdleConnections();
-      }).then(async () => {
-        for (const model of options.models) await model.runtime.release();
-      })),
-  };
 }
 
-async function infer(model: ServedModel, body: unknown): Promise<Record<string, unknown>> {
-  const request = decodeInferRequest(body, model);
-  let results;
-  try {
-    results = await model.runtime.run(request.feeds, request.outputNames);
-  } catch (error) {
-    // The request matched the signature, so what remains is data onnxruntime refuses (e.g. a dim mismatch between inputs).
-    throw new InferRequestError('inputs', (error as Error).message);
+/** JSON has no bigint: int64 values beyond 2^53 are sent as decimal strings. */
+function jsonValues(tensor: RuntimeTensor): unknown[] {
+  if (tensor.data instanceof Float32Array || tensor.data instanceof Float64Array)
+    return Array.from(tensor.data);
+  return flatValues(tensor).map((v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+function binaryOutputs(json: unknown): (name: string) => boolean {
+  if (!isObject(json)) return () => false;
+  const all = isObject(json.parameters) && json.parameters.binary_data_output === true;
+  const named = new Set(
+    (Array.isArray(json.outputs) ? json.outputs : [])
+      .filter((o: unknown) => isObject(o) && isObject(o.parameters) && o.parameters.binary_data === true)
+      .map((o: Record<string, unknown>) => o.name),
+  );
+  return (name) => all || named.has(name);
+}
+
+function splitBinary(body: Buffer, header: string | string[] | undefined): { json: unknown; binary: Buffer } {
+  let jsonBytes = body;
+  let binary: Buffer = Buffer.alloc(0);
+  if (header !== undefined) {
+    const length = Number(header);
+    if (!Number.isSafeInteger(length) || length < 0 || length > body.byteLength)
+      throw new InferRequestError(
+        'Inference-Header-Content-Length',
+        `must be the byte length of the JSON part (0–${body.byteLength}), not '${String(header)}'`,
+      );
+    jsonBytes = body.subarray(0, length);
+    binary = body.subarray(length);
   }
-  return {
-    model_name: model.name,
-    ...(model.version ? { model_version: model.version } : {}),
-    ...(request.id !== undefined ? { id: request.id } : {}),
-    outputs: Object.entries(results).map(([name, tensor]) => ({
-      name,
-      shape: [...tensor.dims],
-      datatype: v2Datatype(tensor.elementType),
-      // JSON has no bigint: int64 values beyond 2^53 are sent as decimal strings.
-      data: flatValues(tensor).map((v) => (typeof v === 'bigint' ? v.toString() : v)),
-    })),
-  };
+  try {
+    return { json: JSON.parse(jsonBytes.toString('utf8')) as unknown, binary };
+  } catch (error) {
+    throw new InferRequestError('body', `is not valid JSON (${(error as Error).message})`);
+  }
 }
 
 function get(req: IncomingMessage, res: ServerResponse, body: () => unknown): void {
@@ -145,7 +194,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) {
     req.resume();
@@ -158,26 +207,5 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
     if (size > maxBytes) throw new HttpError(413, `body is over the ${maxBytes}-byte limit`);
     chunks.push(chunk);
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (error) {
-    throw new InferRequestError('body', `is not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((done, fail) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new UsageError(`port ${port} on ${host} is already in use`, {
-              fix: 'stop what listens there or pass another --port (0 picks a free one)',
-            })
-          : error.code === 'EACCES'
-            ? new UsageError(`no permission to listen on ${host}:${port}`, { fix: 'use a port above 1023' })
-            : error,
-      );
-    });
-    server.listen(port, host, () => done());
-  });
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

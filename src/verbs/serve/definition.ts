@@ -1,22 +1,31 @@
-import { startV2Server } from '../../serve/v2-server.js';
-import { loadServedModel } from '../../serve/load-served-model.js';
+import { UsageError } from '../../core/errors.js';
 import { createSession } from '../../platform/runtime/index.js';
+import { loadServedModel } from '../../serve/load-served-model.js';
+import { startServer } from '../../serve/start-server.js';
 import type { VerbDefinition } from '../types.js';
 import { SERVE_INPUTS, SERVE_OUTPUTS } from './inputs.js';
 import { resolveModelToServe } from './resolve-model.js';
 
+declare const MODELOPS_VERSION: string; // replaced at build time
+
 export const serveVerb: VerbDefinition = {
   name: 'serve',
   description:
-    'serve a model over the KServe V2 / Open Inference Protocol (HTTP) on onnxruntime until SIGTERM or Ctrl-C',
+    'serve a model over the KServe V2 / Open Inference Protocol (HTTP and gRPC) on onnxruntime, with dynamic batching and Prometheus metrics, until SIGTERM or Ctrl-C',
   inputs: SERVE_INPUTS,
   outputs: SERVE_OUTPUTS,
   examples: [
     'modelops serve --model models/churn/model.onnx --port 8080',
     'modelops serve --model churn@v1.2.0 --port 0            # a registered version; 0 picks a free port',
+    'modelops serve --model model.onnx --grpc-port 8081      # also the V2 GRPCInferenceService',
+    'modelops serve --model model.onnx --max-batch-size 256 --batch-delay-ms 2',
     'curl -s localhost:8080/v2/models/churn/infer -d \'{"inputs":[{"name":"features","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}\'',
+    'curl -s localhost:8080/metrics                          # Prometheus text format',
   ],
   async run(inputs, deps) {
+    const port = checkPort('--port', inputs.port);
+    const grpcPort =
+      inputs['grpc-port'] === undefined ? undefined : checkPort('--grpc-port', inputs['grpc-port']);
     const model = await resolveModelToServe(
       inputs.model as string | undefined,
       {
@@ -27,19 +36,22 @@ export const serveVerb: VerbDefinition = {
       deps,
     );
     const served = await loadServedModel({ ...model, createSession });
-    const server = await startV2Server({
+    // From here the server owns the session: a failed start releases it.
+    const server = await startServer({
       models: [served],
       host: String(inputs.host),
-      port: Number(inputs.port),
+      port,
+      grpcPort,
       maxBodyBytes: Number(inputs['max-body-bytes']),
+      batching: { maxBatchSize: Number(inputs['max-batch-size']), delayMs: Number(inputs['batch-delay-ms']) },
       logger: deps.logger,
-    }).catch(async (error: unknown) => {
-      await served.runtime.release();
-      throw error;
+      serverVersion: typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : undefined,
     });
     const version = model.version ? ` v${model.version}` : '';
     deps.logger.info(
-      `serving ${model.name}${version} at ${server.url}/v2/models/${encodeURIComponent(model.name)}`,
+      `serving ${model.name}${version} at ${server.url}/v2/models/${encodeURIComponent(model.name)}` +
+        (server.grpcAddress ? ` and over gRPC at ${server.grpcAddress}` : '') +
+        ` (metrics at ${server.url}/metrics)`,
     );
     await new Promise<void>((done) => {
       if (!deps.signal || deps.signal.aborted) return done();
@@ -49,9 +61,24 @@ export const serveVerb: VerbDefinition = {
     deps.logger.info(`stopped serving ${model.name}${version}`);
     return {
       exitCode: 0,
-      result: { name: model.name, version: model.version ?? null, url: server.url, stopped: true },
-      outputs: { url: server.url },
+      result: {
+        name: model.name,
+        version: model.version ?? null,
+        url: server.url,
+        grpc_address: server.grpcAddress ?? null,
+        stopped: true,
+      },
+      outputs: { url: server.url, ...(server.grpcAddress ? { 'grpc-address': server.grpcAddress } : {}) },
       text: '',
     };
   },
 };
+
+function checkPort(flag: string, value: unknown): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`${flag} ${String(value)} is not a TCP port`, {
+      fix: `pass ${flag} between 0 and 65535 (0 picks a free one)`,
+    });
+  return port;
+}

@@ -16,6 +16,26 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
     default: '8080',
   },
   {
+    name: 'grpc-port',
+    description:
+      'Also serve the V2 GRPCInferenceService (gRPC) on this TCP port; 0 picks a free one and logs it. Unset: HTTP only.',
+    type: 'number',
+  },
+  {
+    name: 'max-batch-size',
+    description:
+      'Dynamic batching: concurrent infer requests for a model are joined into one onnxruntime run of at most this many rows (first dimension); 1 turns batching off.',
+    type: 'number',
+    default: '64',
+  },
+  {
+    name: 'batch-delay-ms',
+    description:
+      'Dynamic batching: longest a request waits for others to join its batch, in milliseconds; 0 joins only requests already waiting.',
+    type: 'number',
+    default: '0',
+  },
+  {
     name: 'host',
     description: 'Address to listen on. Loopback by default; anything else exposes the model to the network.',
     type: 'string',
@@ -23,7 +43,8 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'max-body-bytes',
-    description: 'Largest infer request body accepted, in bytes; larger ones get HTTP 413.',
+    description:
+      'Largest infer request accepted, in bytes; larger HTTP bodies get 413, larger gRPC messages RESOURCE_EXHAUSTED.',
     type: 'number',
     default: String(16 * 1024 * 1024),
   },
@@ -38,4 +59,5 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
 
 export const SERVE_OUTPUTS: readonly OutputSpec[] = [
   { name: 'url', description: 'Base URL the server listened on, e.g. http://127.0.0.1:8080.' },
+  { name: 'grpc-address', description: 'host:port of the gRPC endpoint, when --grpc-port was given.' },
 ];

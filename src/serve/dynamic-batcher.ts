@@ -1,0 +1,211 @@
+import { performance } from 'node:perf_hooks';
+import type { RuntimeTensor } from '../platform/runtime/runtime-tensor.js';
+import { InferRequestError, type DecodedInferRequest } from './infer-request.js';
+import type { ServedModel } from './served-model.js';
+import type { ServeMetrics } from './serve-metrics.js';
+
+/** How requests for one model are coalesced into one session.run. */
+export interface BatchingOptions {
+  /** Most rows (first-dimension size) in one run; 1 turns batching off. */
+  maxBatchSize: number;
+  /** Longest a request waits for others to join its batch; 0 batches only what is already queued. */
+  delayMs: number;
+}
+
+type Outputs = Record<string, RuntimeTensor>;
+
+interface Pending {
+  request: DecodedInferRequest;
+  /** Requests with equal keys can be concatenated; undefined runs alone. */
+  key: string | undefined;
+  rows: number;
+  queuedAt: number;
+  resolve(outputs: Outputs): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Dynamic batching for one model. Requests whose inputs agree on everything but the first
+ * dimension (same element types, same trailing dims, same requested outputs) are concatenated
+ * along it into one session.run of at most `maxBatchSize` rows, and the outputs are split back
+ * per request. One batch runs at a time — onnxruntime-node's session.run holds the JavaScript
+ * thread anyway — so under load the requests that arrive during a run form the next batch.
+ * Models whose inputs or outputs have a fixed first dimension are never batched.
+ */
+export class DynamicBatcher {
+  private readonly queue: Pending[] = [];
+  private running = false;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private batchable: boolean;
+  private readonly labels: { model: string };
+
+  constructor(
+    private readonly model: ServedModel,
+    private readonly options: BatchingOptions,
+    private readonly metrics: ServeMetrics,
+  ) {
+    this.labels = { model: model.name };
+    const firstDimFree = (shape: readonly unknown[] | null) => !shape || typeof shape[0] !== 'number';
+    const tensorOutputs = model.signature.outputs.filter((o) => o.kind === 'tensor');
+    this.batchable =
+      options.maxBatchSize > 1 &&
+      model.signature.inputs.every((i) => i.shape !== null && i.shape.length > 0 && firstDimFree(i.shape)) &&
+      tensorOutputs.every((o) => firstDimFree(o.shape));
+  }
+
+  /** Runs one request, alone or inside a batch; resolves with its own outputs. */
+  infer(request: DecodedInferRequest): Promise<Outputs> {
+    return new Promise((resolve, reject) => {
+      const { key, rows } = this.batchKey(request);
+      this.queue.push({ request, key, rows, queuedAt: performance.now(), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private batchKey(request: DecodedInferRequest): { key: string | undefined; rows: number } {
+    const names = this.model.signature.inputs.map((i) => i.name);
+    const rows = request.feeds[names[0]!]?.dims[0] ?? 0;
+    if (!this.batchable || rows < 1 || rows >= this.options.maxBatchSize) return { key: undefined, rows };
+    const parts: string[] = [request.outputNames?.join(',') ?? '*'];
+    for (const name of names) {
+      const tensor = request.feeds[name]!;
+      if (tensor.dims.length === 0 || tensor.dims[0] !== rows) return { key: undefined, rows };
+      parts.push(`${tensor.elementType}[${tensor.dims.slice(1).join(',')}]`);
+    }
+    return { key: parts.join('|'), rows };
+  }
+
+  private schedule(): void {
+    if (this.running || this.queue.length === 0) return;
+    const head = this.queue[0]!;
+    const waited = performance.now() - head.queuedAt;
+    const full =
+      head.key !== undefined &&
+      this.queue.reduce((sum, p) => sum + (p.key === head.key ? p.rows : 0), 0) >= this.options.maxBatchSize;
+    if (head.key === undefined || full || waited >= this.options.delayMs) {
+      // Even with no delay, dispatch after the current I/O phase so requests already read join in.
+      if (this.options.delayMs > 0 || head.key === undefined || full) return this.dispatchNow();
+      this.timer ??= setImmediate(() => this.dispatchNow());
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.schedule();
+    }, this.options.delayMs - waited);
+  }
+
+  private dispatchNow(): void {
+    this.clearTimer();
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
+    const head = this.queue.shift()!;
+    const batch = [head];
+    let rows = head.rows;
+    if (head.key !== undefined) {
+      for (let i = 0; i < this.queue.length && rows < this.options.maxBatchSize;) {
+        const next = this.queue[i]!;
+        if (next.key === head.key && rows + next.rows <= this.options.maxBatchSize) {
+          batch.push(next);
+          rows += next.rows;
+          this.queue.splice(i, 1);
+        } else i++;
+      }
+    }
+    void this.runBatch(batch, rows).finally(() => {
+      this.running = false;
+      this.schedule();
+    });
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = undefined;
+  }
+
+  private async runBatch(batch: Pending[], rows: number): Promise<void> {
+    const started = performance.now();
+    for (const p of batch) this.metrics.queueDuration.observe(this.labels, (started - p.queuedAt) / 1000);
+    if (batch.length === 1) {
+      const p = batch[0]!;
+      await this.run(p.request.feeds, p.request.outputNames, rows, 1).then(p.resolve, p.reject);
+      return;
+    }
+    let outputs: Outputs;
+    try {
+      outputs = await this.run(concatFeeds(batch), batch[0]!.request.outputNames, rows, batch.length);
+      if (Object.values(outputs).some((t) => t.dims[0] !== rows)) {
+        // An output whose first dimension is not the batch: this model cannot be batched after all.
+        this.batchable = false;
+        throw new Error('outputs do not follow the batch dimension');
+      }
+    } catch {
+      // Run each on its own, so one bad request fails alone and the others still get answers.
+      for (const p of batch)
+        await this.run(p.request.feeds, p.request.outputNames, p.rows, 1).then(p.resolve, p.reject);
+      return;
+    }
+    let offset = 0;
+    for (const p of batch) {
+      p.resolve(sliceRows(outputs, offset, p.rows));
+      offset += p.rows;
+    }
+  }
+
+  private async run(
+    feeds: Record<string, RuntimeTensor>,
+    outputNames: string[] | undefined,
+    rows: number,
+    requests: number,
+  ): Promise<Outputs> {
+    const started = performance.now();
+    try {
+      return await this.model.runtime.run(feeds, outputNames);
+    } catch (error) {
+      // The request matched the signature, so what remains is data onnxruntime refuses (e.g. a dim mismatch between inputs).
+      throw new InferRequestError('inputs', (error as Error).message);
+    } finally {
+      this.metrics.sessionRuns.inc(this.labels);
+      this.metrics.inferenceDuration.observe(this.labels, (performance.now() - started) / 1000);
+      this.metrics.batchSize.observe(this.labels, rows);
+      this.metrics.batchRequests.observe(this.labels, requests);
+    }
+  }
+}
+
+function concatFeeds(batch: readonly Pending[]): Record<string, RuntimeTensor> {
+  const feeds: Record<string, RuntimeTensor> = {};
+  for (const name of Object.keys(batch[0]!.request.feeds)) {
+    const parts = batch.map((p) => p.request.feeds[name]!);
+    const first = parts[0]!;
+    const dims = [parts.reduce((sum, t) => sum + t.dims[0]!, 0), ...first.dims.slice(1)];
+    if (Array.isArray(first.data)) {
+      feeds[name] = { ...first, dims, data: parts.flatMap((t) => t.data as string[]) };
+      continue;
+    }
+    const Ctor = first.data.constructor as new (length: number) => Exclude<RuntimeTensor['data'], string[]>;
+    const data = new Ctor(parts.reduce((sum, t) => sum + t.data.length, 0));
+    let offset = 0;
+    for (const t of parts) {
+      (data as Float32Array).set(t.data as Float32Array, offset);
+      offset += t.data.length;
+    }
+    feeds[name] = { ...first, dims, data };
+  }
+  return feeds;
+}
+
+function sliceRows(outputs: Outputs, offset: number, rows: number): Outputs {
+  const out: Outputs = {};
+  for (const [name, tensor] of Object.entries(outputs)) {
+    const rowSize = tensor.dims.slice(1).reduce((a, b) => a * b, 1);
+    const start = offset * rowSize;
+    const end = (offset + rows) * rowSize;
+    const data = Array.isArray(tensor.data)
+      ? tensor.data.slice(start, end)
+      : (tensor.data as Float32Array).subarray(start, end);
+    out[name] = { elementType: tensor.elementType, dims: [rows, ...tensor.dims.slice(1)], data };
+  }
+  return out;
+}
