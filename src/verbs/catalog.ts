@@ -43,6 +43,11 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
     summary: 'convert a model into ONNX (XGBoost JSON/UBJSON, linear coefficients) and prove parity on data',
     load: async () => (await import('./convert/definition.js')).convertVerb,
   },
+  tune: {
+    summary:
+      'hyperparameter search over your training command: parallel trials, pruning, resumable journal, Actions matrix',
+    load: async () => (await import('./tune/definition.js')).tuneVerb,
+  },
   serve: {
     summary: 'serve a model over the KServe V2 / Open Inference Protocol (HTTP) until stopped (CLI only)',
     load: async () => (await import('./serve/definition.js')).serveVerb,
@@ -51,7 +56,7 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['optimize', 'tune'] as const;
+export const PLANNED_VERBS = ['optimize'] as const;
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);
