@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ModelFormatError } from '../errors.js';
-import type { ModelProto } from '../onnx/index.js';
+import type { ModelProto, OpsetUpgrade } from '../onnx/index.js';
 import { buildTreeEnsembleModel } from './build-tree-model.js';
 import { buildLinearModel } from './linear.js';
 import { decodeUbjson } from './ubjson.js';
@@ -21,6 +21,8 @@ export interface ConversionInfo {
   trees?: number;
   features: number;
   sourceSha256: string;
+  /** Present when `--opset` moved the model to another opset. */
+  opset?: OpsetUpgrade;
 }
 
 /**

@@ -12,7 +12,17 @@ export {
 } from './convert-model.js';
 export { buildTreeEnsembleModel, GRAPH_INPUT } from './build-tree-model.js';
 export { buildLinearModel, LINEAR_TASKS } from './linear.js';
-export { compareOutputs, type Matrix, type ParityReport, type WorstRow } from './parity.js';
+export {
+  compareOutputs,
+  parseTolerances,
+  summarizeParity,
+  toleranceFor,
+  type Matrix,
+  type ParityReport,
+  type ParitySummary,
+  type Tolerances,
+  type WorstRow,
+} from './parity.js';
 export { decodeUbjson } from './ubjson.js';
 export { readLightgbmText, LIGHTGBM_OBJECTIVES, float32AtMost } from './lightgbm-text.js';
 export { readXgboostModel, XGBOOST_OBJECTIVES } from './xgboost-json.js';

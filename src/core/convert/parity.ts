@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.js';
+
 /** One row where the converted model and the reference disagree most. */
 export interface WorstRow {
   row: number;
@@ -83,5 +85,65 @@ export function compareOutputs(
     mean_rel_error: relCount ? sumRel / relCount : 0,
     worst_rows: worst,
     passed: failed === 0,
+  };
+}
+
+/** Tolerance for every output, with overrides by output name. */
+export interface Tolerances {
+  default: number;
+  byOutput: Record<string, number>;
+}
+
+/**
+ * Parses `--tolerance`: one number for every output (`1e-5`), overrides by output name
+ * (`probabilities=1e-5,label=0`), or both (`1e-4, label=0`). Names are checked against the model's
+ * outputs later, when they are known.
+ */
+export function parseTolerances(text: string, fallback = 1e-5): Tolerances {
+  const tolerances: Tolerances = { default: fallback, byOutput: {} };
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = part.lastIndexOf('=');
+    const name = eq >= 0 ? part.slice(0, eq).trim() : '';
+    const raw = eq >= 0 ? part.slice(eq + 1).trim() : part;
+    const value = raw === '' ? NaN : Number(raw);
+    if (!(value >= 0) || !Number.isFinite(value) || (eq >= 0 && !name)) {
+      throw new UsageError(`--tolerance '${text}': '${part}' is not a tolerance`, {
+        fix: 'give a non-negative number (1e-5), or output=number pairs separated by commas (probabilities=1e-5,label=0)',
+      });
+    }
+    if (name) tolerances.byOutput[name] = value;
+    else tolerances.default = value;
+  }
+  return tolerances;
+}
+
+/** The tolerance of one output: its own, or the default. `probabilities[:, 1]` uses `probabilities`'. */
+export function toleranceFor(tolerances: Tolerances, output: string): number {
+  const base = output.replace(/\[.*\]$/, '');
+  return tolerances.byOutput[output] ?? tolerances.byOutput[base] ?? tolerances.default;
+}
+
+/**
+ * The parity of a whole conversion: one report per compared output, and on top the report that
+ * decides it — the first failing output, else the one with the largest absolute error — so a
+ * single-output report reads exactly as before.
+ */
+export type ParitySummary = ParityReport & { outputs: ParityReport[] };
+
+export function summarizeParity(reports: ParityReport[]): ParitySummary {
+  if (reports.length === 0) throw new Error('summarizeParity needs at least one report');
+  const decisive =
+    reports.find((r) => !r.passed) ??
+    reports.reduce((worst, r) => (r.max_abs_error > worst.max_abs_error ? r : worst));
+  return {
+    ...decisive,
+    output: reports.map((r) => r.output).join(', '),
+    max_abs_error: Math.max(...reports.map((r) => r.max_abs_error)),
+    max_rel_error: Math.max(...reports.map((r) => r.max_rel_error)),
+    passed: reports.every((r) => r.passed),
+    outputs: reports,
   };
 }

@@ -1,23 +1,35 @@
 import { UsageError } from '../../core/errors.js';
-import { compareOutputs, GRAPH_INPUT, type Matrix, type ParityReport } from '../../core/convert/index.js';
+import {
+  compareOutputs,
+  GRAPH_INPUT,
+  summarizeParity,
+  toleranceFor,
+  type Matrix,
+  type ParitySummary,
+  type Tolerances,
+} from '../../core/convert/index.js';
 import type { CreateSession, RuntimeTensor } from '../../platform/runtime/index.js';
+import type { NamedMatrices } from './read-matrix.js';
 
 const BATCH_ROWS = 16_384;
 
 /**
- * Runs the converted model on the parity features and compares one of its outputs with the
- * reference. Which output: `probabilities` when the reference has one column per class, its
- * positive-class column when a two-class reference has one column, `label` for one column of a
- * multiclass model (multi:softmax predictions), else the first output.
+ * Runs the converted model on the parity features and compares its outputs with the reference.
+ * A reference whose arrays are named after model outputs (an NPZ of probabilities=…, label=…)
+ * compares each of those outputs, each with its own tolerance. Otherwise the reference is one
+ * matrix compared with one output: `probabilities` when the reference has one column per class,
+ * its positive-class column when a two-class reference has one column, `label` for one column of a
+ * multiclass model (multi:softmax predictions), else the first output of that width.
  */
 export async function checkParity(params: {
   modelPath: string;
   features: Matrix;
-  reference: Matrix;
-  tolerance: number;
+  reference: NamedMatrices;
+  tolerances: Tolerances;
   createSession: CreateSession;
-}): Promise<ParityReport> {
-  const { features, reference } = params;
+}): Promise<ParitySummary> {
+  const { features, tolerances } = params;
+  const reference = params.reference.whole;
   if (features.rows !== reference.rows) {
     throw new UsageError(`parity-data has ${features.rows} rows but reference has ${reference.rows}`, {
       fix: 'give one reference row per parity-data row',
@@ -51,8 +63,32 @@ export async function checkParity(params: {
         for (let i = 0; i < rows * width; i++) outputs[name][start * width + i] = Number(values[i]!);
       }
     }
+    const unknown = Object.keys(tolerances.byOutput).filter(
+      (n) => !(n in outputs) && !(n.replace(/\[.*\]$/, '') in outputs),
+    );
+    if (unknown.length > 0) {
+      throw new UsageError(`--tolerance names ${unknown.join(', ')}, which the model does not output`, {
+        fix: `name the model's outputs: ${Object.keys(outputs).join(', ')}`,
+      });
+    }
+    const named = [...params.reference.byName.keys()];
+    if (named.length > 0 && named.every((n) => n in outputs)) {
+      return summarizeParity(
+        named.map((name) => {
+          const expected = params.reference.byName.get(name)!;
+          if (expected.width !== widths[name]) {
+            throw new UsageError(
+              `reference '${name}' has ${expected.width} columns but the model's ${name} has ${widths[name]}`,
+              { fix: `give ${name} as the model predicts it, one row of ${widths[name]} values per row` },
+            );
+          }
+          const actual = { rows: features.rows, width: widths[name]!, data: outputs[name]! };
+          return compareOutputs(name, actual, expected, toleranceFor(tolerances, name));
+        }),
+      );
+    }
     const [name, actual] = pickOutput(outputs, widths, reference.width, features.rows);
-    return compareOutputs(name, actual, reference, params.tolerance);
+    return summarizeParity([compareOutputs(name, actual, reference, toleranceFor(tolerances, name))]);
   } finally {
     await session.release();
   }

@@ -6,18 +6,28 @@ import {
   featuresOf,
   isConvertSource,
   type ConversionInfo,
+  parseTolerances,
   type ConvertSource,
-  type ParityReport,
+  type ParitySummary,
 } from '../../core/convert/index.js';
 import { ModelFormatError, UsageError } from '../../core/errors.js';
-import { checkModel, loadModelFile, saveModelFile, setMetadata } from '../../core/onnx/index.js';
+import {
+  checkModel,
+  loadModelFile,
+  saveModelFile,
+  setMetadata,
+  upgradeOpset,
+  writeModel,
+  type ModelProto,
+  type OpsetUpgrade,
+} from '../../core/onnx/index.js';
 import type { CreateSession } from '../../platform/runtime/index.js';
 import { postPullRequestReport } from '../pr-report.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps } from '../types.js';
 import { checkParity } from './check-parity.js';
 import { CONVERT_INPUTS, CONVERT_OUTPUTS } from './inputs.js';
-import { readMatrix } from './read-matrix.js';
-import { renderConvertSummary, renderConvertText } from './render.js';
+import { readColumns, readMatrix } from './read-matrix.js';
+import { opsetLine, renderConvertSummary, renderConvertText } from './render.js';
 import { parseExporter, runExporter } from './run-exporter.js';
 
 declare const MODELOPS_VERSION: string; // replaced at build time
@@ -54,9 +64,12 @@ export function createConvertVerb(parts: ConvertParts = DEFAULT_PARTS): VerbDefi
       }
       const shown = (p: string) => relative(deps.cwd, p) || p;
       const made =
-        from === 'command' ? await exported(inputs, deps) : await converted(from, inputs, deps, shown);
+        from === 'command'
+          ? await exported(inputs, deps, parts)
+          : await converted(from, inputs, deps, shown, parts);
       const { outputPath, encoded, info, seconds } = made;
       deps.logger.info(`converted ${made.input} → ${shown(outputPath)} in ${seconds.toFixed(2)} s`);
+      if (info.opset) deps.logger.info(opsetLine(info.opset));
       const parity = await parityFor(inputs, deps, outputPath, parts);
       const sha256 = createHash('sha256').update(encoded).digest('hex');
       const result = {
@@ -105,6 +118,7 @@ async function converted(
   inputs: ParsedInputs,
   deps: VerbDeps,
   shown: (p: string) => string,
+  parts: ConvertParts,
 ): Promise<Made> {
   if (!inputs.input) {
     throw new UsageError('--input is required', { fix: 'give the model file to convert: --input PATH' });
@@ -128,11 +142,18 @@ async function converted(
       `${shown(inputPath)}: the model is malformed: ${problems.slice(0, 3).join('; ')}`,
     );
   }
+  const opset = await applyOpset(model, inputs, parts);
   await mkdir(dirname(outputPath), { recursive: true });
   const location = inputs['external-data'] as string | undefined;
   await saveModelFile(outputPath, model, location ? { externalData: { location } } : {});
   const encoded = await readFile(outputPath);
-  return { input: shown(inputPath), outputPath, encoded, info, seconds: (Date.now() - started) / 1000 };
+  return {
+    input: shown(inputPath),
+    outputPath,
+    encoded,
+    info: opset ? { ...info, opset } : info,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /**
@@ -152,7 +173,7 @@ async function restamped(inputPath: string, bytes: Uint8Array, version: string) 
 }
 
 /** `--from command`: the user's exporter writes the model; we check it. */
-async function exported(inputs: ParsedInputs, deps: VerbDeps): Promise<Made> {
+async function exported(inputs: ParsedInputs, deps: VerbDeps, parts: ConvertParts): Promise<Made> {
   const raw = inputs.exporter as string | undefined;
   if (!raw) {
     throw new UsageError('--from command needs --exporter', {
@@ -166,14 +187,60 @@ async function exported(inputs: ParsedInputs, deps: VerbDeps): Promise<Made> {
   }
   const outputPath = resolve(deps.cwd, String(inputs.output));
   await mkdir(dirname(outputPath), { recursive: true });
-  const { seconds, bytes, model } = await runExporter(parseExporter(raw), outputPath, deps);
+  const exportedModel = await runExporter(parseExporter(raw), outputPath, deps);
+  const { seconds, model } = exportedModel;
+  let bytes = exportedModel.bytes;
+  const opset = await applyOpset(model, inputs, parts);
+  if (opset) {
+    // The exporter's file is replaced atomically by the upgraded model.
+    await saveModelFile(outputPath, model);
+    bytes = await readFile(outputPath);
+  }
   const info: ConversionInfo = {
     from: 'command',
     task: 'exported',
     features: featuresOf(model),
     sourceSha256: '',
   };
-  return { input: parseExporter(raw)[0]!, outputPath, encoded: bytes, info, seconds };
+  return {
+    input: parseExporter(raw)[0]!,
+    outputPath,
+    encoded: bytes,
+    info: opset ? { ...info, opset } : info,
+    seconds,
+  };
+}
+
+/**
+ * `--opset N`: moves the model's default-domain opset to N, then proves onnxruntime can load the
+ * result before anything is written — an opset whose kernels this onnxruntime lacks is refused
+ * with the operator it misses.
+ */
+async function applyOpset(
+  model: ModelProto,
+  inputs: ParsedInputs,
+  parts: ConvertParts,
+): Promise<OpsetUpgrade | undefined> {
+  if (inputs.opset === undefined || inputs.opset === '') return undefined;
+  const target = Number(inputs.opset);
+  const upgrade = upgradeOpset(model, target);
+  const problems = checkModel(model);
+  if (problems.length > 0) {
+    throw new ModelFormatError(`after the upgrade to opset ${target}: ${problems.slice(0, 3).join('; ')}`);
+  }
+  const createSession = await parts.createSession();
+  const session = await createSession(writeModel(model)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message);
+    throw new UsageError(
+      missing
+        ? `onnxruntime has no ${missing[1]} kernel at opset ${missing[2]}, so the model cannot run at opset ${target}`
+        : `onnxruntime cannot load the model at opset ${target}: ${message.split(' — ')[0]}`,
+      { fix: `choose a lower --opset (the model was at ${upgrade.from})` },
+    );
+  });
+  await session.release();
+  return upgrade;
 }
 
 function outputFor(inputs: ParsedInputs, inputPath: string): string {
@@ -188,7 +255,7 @@ async function parityFor(
   deps: VerbDeps,
   modelPath: string,
   parts: ConvertParts,
-): Promise<ParityReport | undefined> {
+): Promise<ParitySummary | undefined> {
   const data = inputs['parity-data'] as string | undefined;
   const reference = inputs.reference as string | undefined;
   if (!data && !reference) return undefined;
@@ -197,13 +264,11 @@ async function parityFor(
       fix: 'give both --parity-data (features) and --reference (expected outputs), or neither',
     });
   }
-  const tolerance = Number(inputs.tolerance ?? 1e-5);
-  if (!(tolerance >= 0)) throw new UsageError(`--tolerance ${inputs.tolerance} is not a non-negative number`);
   const report = await checkParity({
     modelPath,
     features: await readMatrix(resolve(deps.cwd, data), 'parity-data'),
-    reference: await readMatrix(resolve(deps.cwd, reference), 'reference'),
-    tolerance,
+    reference: await readColumns(resolve(deps.cwd, reference), 'reference'),
+    tolerances: parseTolerances(String(inputs.tolerance ?? '1e-5')),
     createSession: await parts.createSession(),
   });
   deps.logger.info(

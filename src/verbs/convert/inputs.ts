@@ -30,8 +30,8 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
   {
     name: 'tolerance',
     description:
-      'Parity passes when every output is within this absolute or relative error of the reference.',
-    type: 'number',
+      'Parity passes when every output is within this absolute or relative error of the reference: one number for every output, or per output name, e.g. probabilities=1e-5,label=0 (a bare number is the default for the rest).',
+    type: 'string',
     default: '1e-5',
   },
   {
@@ -45,6 +45,12 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
     description:
       'Store initializers of 1 KiB or more in this file beside the output (e.g. model.onnx.data). Empty: embed them, unless the model would pass the 2 GiB protobuf limit.',
     type: 'string',
+  },
+  {
+    name: 'opset',
+    description:
+      'Upgrade the ONNX default-domain opset to this version (7–23), rewriting operators whose signature changed; refused when onnxruntime cannot run the result. Empty: keep the opset the conversion produced.',
+    type: 'number',
   },
   GITHUB_TOKEN_INPUT,
 ];

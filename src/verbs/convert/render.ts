@@ -1,4 +1,6 @@
-import type { ConversionInfo, ParityReport } from '../../core/convert/index.js';
+import type { ConversionInfo, ParitySummary } from '../../core/convert/index.js';
+import type { OpsetUpgrade } from '../../core/onnx/index.js';
+import { codeSpan } from '../../core/report/markdown.js';
 
 /** The parts of the convert result the renderers show. */
 export interface ConvertResult {
@@ -6,7 +8,7 @@ export interface ConvertResult {
   output: string;
   size: number;
   conversion: ConversionInfo & { seconds: number };
-  parity: ParityReport | null;
+  parity: ParitySummary | null;
 }
 
 const num = (v: number) => (v === 0 ? '0' : v.toExponential(2));
@@ -24,7 +26,16 @@ function describe(r: ConvertResult): string {
 /** Terminal lines. */
 export function renderConvertText(r: ConvertResult): string {
   const lines = [`converted ${r.input} → ${r.output}: ${describe(r)}, ${r.size} bytes`];
+  const upgrade = r.conversion.opset;
+  if (upgrade) lines.push(opsetLine(upgrade));
   const p = r.parity;
+  if (p && p.outputs.length > 1) {
+    for (const o of p.outputs) {
+      lines.push(
+        `parity of ${o.output}: ${o.passed ? 'passed' : 'FAILED'}, max abs error ${num(o.max_abs_error)}, max rel error ${num(o.max_rel_error)} (tolerance ${o.tolerance})`,
+      );
+    }
+  }
   if (p) {
     lines.push(
       `parity ${p.passed ? 'passed' : 'FAILED'} on ${p.rows} rows of ${p.output}: max abs error ${num(p.max_abs_error)}, ` +
@@ -39,6 +50,7 @@ export function renderConvertText(r: ConvertResult): string {
 /** Markdown for the job summary. */
 export function renderConvertSummary(r: ConvertResult): string {
   const lines = ['### modelops convert', '', `\`${r.input}\` → \`${r.output}\`: ${describe(r)}`, ''];
+  if (r.conversion.opset) lines.push(opsetLine(r.conversion.opset), '');
   const p = r.parity;
   if (!p) return [...lines, 'Parity: skipped (no parity-data and reference given).', ''].join('\n');
   lines.push(
@@ -49,6 +61,18 @@ export function renderConvertSummary(r: ConvertResult): string {
     `| ${num(p.max_abs_error)} | ${num(p.max_rel_error)} | ${num(p.mean_abs_error)} | ${num(p.mean_rel_error)} |`,
     '',
   );
+  if (p.outputs.length > 1) {
+    lines.push(
+      '| output | tolerance | max abs error | max rel error | parity |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const o of p.outputs) {
+      lines.push(
+        `| ${codeSpan(o.output)} | ${o.tolerance} | ${num(o.max_abs_error)} | ${num(o.max_rel_error)} | ${o.passed ? 'passed' : '**failed**'} |`,
+      );
+    }
+    lines.push('');
+  }
   if (p.worst_rows.length > 0) {
     lines.push('| row | column | expected | got | abs error |', '| --- | --- | --- | --- | --- |');
     for (const w of p.worst_rows)
@@ -56,4 +80,9 @@ export function renderConvertSummary(r: ConvertResult): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+export function opsetLine(u: OpsetUpgrade): string {
+  const ops = Object.entries(u.rewritten).map(([op, n]) => `${op} ×${n}`);
+  return `opset ${u.from} → ${u.to}${ops.length ? ` (rewrote ${ops.join(', ')})` : ' (no operator needed rewriting)'}`;
 }
