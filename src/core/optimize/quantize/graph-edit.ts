@@ -70,7 +70,8 @@ export function useCounts(graph: GraphProto): Map<string, number> {
 /** Removes the named initializers (and their IR<4 graph-input entries) when nothing reads them any more. */
 export function dropUnused(graph: GraphProto, names: Iterable<string>): void {
   const counts = useCounts(graph);
-  const drop = new Set([...names].filter((n) => !counts.get(n)));
+  const initialized = new Set(graph.initializer.map((t) => t.name));
+  const drop = new Set([...names].filter((n) => initialized.has(n) && !counts.get(n)));
   graph.initializer = graph.initializer.filter((t) => !drop.has(t.name));
   graph.input = graph.input.filter((v) => !drop.has(v.name));
 }

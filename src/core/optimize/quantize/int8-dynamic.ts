@@ -1,0 +1,197 @@
+import type { ModelProto, NodeProto, TensorProto } from 'onnx-buf';
+import { makeNode, makeTensor, tensorValues, type AttributeValue } from '../../onnx/index.js';
+import type { OptimizationPass, PassContext, PassResult } from '../pass.js';
+import {
+  attrFloat,
+  attrInt,
+  cloneModel,
+  defaultOpset,
+  dropUnused,
+  findWeightUses,
+  NameScope,
+  tensorBytes,
+  type WeightUse,
+} from './graph-edit.js';
+import { countBy } from './int8-weight.js';
+import { boolOption, choiceOption, formatBytes } from './options.js';
+import { WeightStore } from './weight-store.js';
+
+const NAME = 'int8';
+
+/**
+ * Dynamic int8: MatMul and Gemm weights stored as int8; activations are quantized at run time by
+ * DynamicQuantizeLinear and multiplied in integers by MatMulInteger, then scaled back to float
+ * (Cast, Mul). onnxruntime fuses exactly this pattern into its DynamicQuantizeMatMul kernel, which
+ * is what makes it faster than fp32 on CPUs with int8 dot products. Gemm becomes MatMul + Add
+ * (alpha folded into the weight, beta into the bias). Conv is left in float: onnxruntime's
+ * ConvInteger is slower than its float Conv, so `int8-static` or `int8-weight` serve CNNs better.
+ *
+ * Options: `per-channel` (default true: one weight scale per output column); `form` integer
+ * (default) or qdq (DynamicQuantizeLinear → DequantizeLinear → MatMul, the form other runtimes
+ * fuse; onnxruntime 1.30 on CPU ran it 1.0–14× slower than the integer form, docs/performance.md).
+ */
+export const int8DynamicPass: OptimizationPass = {
+  name: NAME,
+  summary:
+    'dynamic int8: MatMul/Gemm weights int8, activations quantized at run time (DynamicQuantizeLinear + MatMulInteger)',
+  apply: (model, context) => quantizeDynamic(model, context),
+};
+
+interface Rewrite {
+  use: WeightUse;
+  /** The weight as MatMul's [K, N] right-hand side, alpha applied. */
+  values: Float32Array;
+  dims: number[];
+  variant: string;
+  /** Gemm's bias, already multiplied by beta (a new initializer) or as it was. */
+  bias: string | undefined;
+}
+
+function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
+  const perChannel = boolOption(NAME, context.options, 'per-channel', true);
+  const form = choiceOption(NAME, context.options, 'form', ['integer', 'qdq'] as const, 'integer');
+  const opset = defaultOpset(model);
+  if (opset < 11) {
+    return {
+      kind: 'skipped',
+      reason: `opset ${opset} has no DynamicQuantizeLinear (needs opset 11 or newer); export the model with opset 13 or newer`,
+    };
+  }
+  const out = cloneModel(model);
+  const graph = out.graph!;
+  const names = new NameScope(graph);
+  const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
+  const rewrites = new Map<NodeProto, Rewrite>();
+  for (const use of findWeightUses(graph, ['MatMul', 'Gemm'])) {
+    if (initializers.has(use.node.input[0]!) || use.weight.dims.length !== 2) continue;
+    const rewrite =
+      use.op === 'MatMul' ? matMulRewrite(use) : gemmRewrite(use, initializers, names, graph.initializer);
+    if (rewrite) rewrites.set(use.node, rewrite);
+  }
+  if (rewrites.size === 0) {
+    return {
+      kind: 'skipped',
+      reason: 'no MatMul or Gemm node multiplies an activation by a 2-D float weight initializer',
+    };
+  }
+
+  const store = new WeightStore(graph, names, 'int8');
+  const activations = new Map<string, [string, string, string]>();
+  const nodes: NodeProto[] = [];
+  for (const node of graph.node) {
+    const rewrite = rewrites.get(node);
+    if (!rewrite) {
+      nodes.push(node);
+      continue;
+    }
+    const input = node.input[0]!;
+    const base = node.name || node.output[0]!;
+    const label = (what: string): string => names.fresh(`${base}_${what}`);
+    let quantized = activations.get(input);
+    if (!quantized) {
+      quantized = [
+        names.fresh(`${input}_quantized`),
+        names.fresh(`${input}_scale`),
+        names.fresh(`${input}_zero_point`),
+      ];
+      nodes.push(makeNode('DynamicQuantizeLinear', [input], quantized, {}, { name: label('quantize') }));
+      activations.set(input, quantized);
+    }
+    const weight = store.store(rewrite.use.weight, perChannel ? 1 : undefined, {
+      values: rewrite.values,
+      dims: rewrite.dims,
+      variant: rewrite.variant,
+    });
+    const [q, scale, zeroPoint] = quantized;
+    const integer = label('integer');
+    const asFloat = label('float');
+    const scales = label('scales');
+    const product = rewrite.bias ? label('product') : node.output[0]!;
+    if (form === 'qdq') {
+      const x = label('dequantized');
+      const w = label('weight');
+      const axis: Record<string, AttributeValue> = perChannel ? { axis: { int: 1 } } : {};
+      nodes.push(
+        makeNode('DequantizeLinear', [q, scale, zeroPoint], [x], {}, { name: label('dq_input') }),
+        makeNode('DequantizeLinear', [weight.data, weight.scale, weight.zeroPoint], [w], axis, {
+          name: label('dq_weight'),
+        }),
+        makeNode('MatMul', [x, w], [product], {}, { name: label('matmul') }),
+      );
+    } else {
+      nodes.push(
+        makeNode(
+          'MatMulInteger',
+          [q, weight.data, zeroPoint, weight.zeroPoint],
+          [integer],
+          {},
+          { name: label('matmul') },
+        ),
+        makeNode('Mul', [scale, weight.scale], [scales], {}, { name: label('scale') }),
+        makeNode('Cast', [integer], [asFloat], { to: { int: 1 } }, { name: label('cast') }),
+        makeNode('Mul', [asFloat, scales], [product], {}, { name: label('rescale') }),
+      );
+    }
+    if (rewrite.bias)
+      nodes.push(makeNode('Add', [product, rewrite.bias], [node.output[0]!], {}, { name: label('bias') }));
+  }
+  graph.node = nodes;
+  dropUnused(graph, [...store.replaced, ...[...rewrites.values()].map((r) => r.use.node.input[2] ?? '')]);
+
+  const weights = [...rewrites.values()].map((r) => r.use.weight).filter((w, i, all) => all.indexOf(w) === i);
+  const before = tensorBytes(weights);
+  const notes = [
+    `${countBy([...rewrites.values()].map((r) => r.use.op))} run as ` +
+      (form === 'qdq'
+        ? 'DynamicQuantizeLinear + DequantizeLinear + MatMul'
+        : 'DynamicQuantizeLinear + MatMulInteger') +
+      `; ${store.count} weights int8 ${perChannel ? 'per column' : 'per tensor'}: ${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`,
+  ];
+  const convs = graph.node.filter((n) => n.opType === 'Conv').length;
+  if (convs > 0) notes.push(`${convs} Conv left in float (use int8-static or int8-weight for them)`);
+  return { kind: 'changed', model: out, notes };
+}
+
+function matMulRewrite(use: WeightUse): Rewrite {
+  return {
+    use,
+    values: tensorValues(use.weight) as Float32Array,
+    dims: use.weight.dims.map(Number),
+    variant: '',
+    bias: undefined,
+  };
+}
+
+/** Gemm(A, B, C) = alpha·A·op(B) + beta·C as MatMul + Add; undefined when A is transposed or C cannot be scaled. */
+function gemmRewrite(
+  use: WeightUse,
+  initializers: Map<string, TensorProto>,
+  names: NameScope,
+  added: TensorProto[],
+): Rewrite | undefined {
+  const { node, weight } = use;
+  if (attrInt(node, 'transA', 0) !== 0) return undefined;
+  const alpha = attrFloat(node, 'alpha', 1);
+  const beta = attrFloat(node, 'beta', 1);
+  let bias = node.input[2] || undefined;
+  if (bias && beta !== 1) {
+    const c = initializers.get(bias);
+    if (!c || c.dataType !== weight.dataType) return undefined;
+    const scaled = Float32Array.from(tensorValues(c) as Float32Array, (v) => v * beta);
+    const name = names.fresh(`${bias}_times_beta`);
+    added.push(makeTensor(name, scaled, c.dims.map(Number)));
+    bias = name;
+  }
+  if (bias && beta === 0) bias = undefined;
+  const [rows, cols] = weight.dims.map(Number) as [number, number];
+  const source = tensorValues(weight) as Float32Array;
+  const transB = attrInt(node, 'transB', 0) !== 0;
+  const dims = transB ? [cols, rows] : [rows, cols];
+  const values = new Float32Array(source.length);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const v = source[r * cols + c]! * alpha;
+      values[transB ? c * rows + r : r * cols + c] = v;
+    }
+  return { use, values, dims, variant: `${transB ? 'T' : ''}${alpha}`, bias };
+}

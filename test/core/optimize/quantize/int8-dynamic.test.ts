@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildModel,
+  checkModel,
+  makeNode,
+  makeTensor,
+  tensorValues,
+  writeModel,
+} from '../../../../src/core/onnx/index.js';
+import { int8DynamicPass } from '../../../../src/core/optimize/quantize/index.js';
+import { makeQuantCnn, makeQuantMlp, makeTree, maxAbsDiff, runFloat, seeded } from './models.js';
+
+const features = { features: { dims: [7, 16], data: seeded(112, 21, 2) } };
+
+describe('int8 (dynamic)', () => {
+  it('rewrites MatMul and Gemm (alpha, beta folded) into DynamicQuantizeLinear + MatMulInteger within 0.02 of fp32', async () => {
+    const model = makeQuantMlp();
+    const before = writeModel(model);
+    const result = await int8DynamicPass.apply(model, {});
+    if (result.kind !== 'changed') throw new Error('expected a change');
+    expect(writeModel(model)).toEqual(before);
+    expect(checkModel(result.model)).toEqual([]);
+    const ops = result.model.graph!.node.map((n) => n.opType);
+    expect(ops.filter((o) => o === 'MatMulInteger')).toHaveLength(3);
+    expect(ops.filter((o) => o === 'DynamicQuantizeLinear')).toHaveLength(3);
+    expect(ops).not.toContain('Gemm');
+    const names = result.model.graph!.initializer.map((t) => t.name);
+    expect(names).not.toContain('W1');
+    expect(names).not.toContain('B3'); // replaced by B3 × beta
+    // Gemm transB=1 weight [64,16] becomes MatMul's [16,64] int8 with one scale per column.
+    const w1 = result.model.graph!.initializer.find((t) => t.name === 'W1_quantized')!;
+    expect(w1.dims.map(Number)).toEqual([16, 64]);
+    expect(tensorValues(w1)).toBeInstanceOf(Int8Array);
+    const fp32 = await runFloat(model, features);
+    expect(maxAbsDiff(fp32, await runFloat(result.model, features))).toBeLessThan(0.02);
+    expect(result.notes[0]).toMatch(
+      /^2 Gemm, 1 MatMul run as DynamicQuantizeLinear \+ MatMulInteger; 3 weights int8 per column/,
+    );
+
+    const qdq = await int8DynamicPass.apply(model, { options: { form: 'qdq', 'per-channel': false } });
+    if (qdq.kind !== 'changed') throw new Error('expected a change');
+    expect(qdq.model.graph!.node.map((n) => n.opType)).not.toContain('MatMulInteger');
+    expect(checkModel(qdq.model)).toEqual([]);
+    expect(maxAbsDiff(fp32, await runFloat(qdq.model, features))).toBeLessThan(0.03);
+  });
+
+  it('quantizes an activation once when several MatMuls read it', async () => {
+    const model = buildModel({
+      inputs: [{ name: 'x', elementType: 'float', shape: ['N', 8] }],
+      outputs: [{ name: 'y', elementType: 'float', shape: ['N', 4] }],
+      initializers: [makeTensor('A', seeded(32, 1), [8, 4]), makeTensor('B', seeded(32, 2), [8, 4])],
+      nodes: [
+        makeNode('MatMul', ['x', 'A'], ['a']),
+        makeNode('MatMul', ['x', 'B'], ['b']),
+        makeNode('Add', ['a', 'b'], ['y']),
+      ],
+    });
+    const result = await int8DynamicPass.apply(model, {});
+    if (result.kind !== 'changed') throw new Error('expected a change');
+    expect(result.model.graph!.node.filter((n) => n.opType === 'DynamicQuantizeLinear')).toHaveLength(1);
+    const x = { x: { dims: [3, 8], data: seeded(24, 3) } };
+    expect(maxAbsDiff(await runFloat(model, x), await runFloat(result.model, x))).toBeLessThan(0.05);
+  });
+
+  it('leaves Conv in float with a note, and skips models without MatMul/Gemm weights or with opset < 11', async () => {
+    const cnn = await int8DynamicPass.apply(makeQuantCnn(), {});
+    expect(cnn).toEqual({
+      kind: 'skipped',
+      reason: 'no MatMul or Gemm node multiplies an activation by a 2-D float weight initializer',
+    });
+    expect(await int8DynamicPass.apply(makeTree(), {})).toMatchObject({ kind: 'skipped' });
+    expect(await int8DynamicPass.apply(makeQuantMlp(10), {})).toMatchObject({
+      kind: 'skipped',
+      reason: /opset 10 has no DynamicQuantizeLinear/,
+    });
+  });
+});
