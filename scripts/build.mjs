@@ -60,6 +60,8 @@ writeFileSync(
   JSON.stringify({ type: 'module', private: true }, null, 2) + '\n',
 );
 copyRuntime(staging);
+// The gRPC server loads its API description at run time (src/serve/grpc/grpc-server.ts looks beside dist/).
+cpSync(join(root, 'src/serve/grpc/grpc_predict_v2.proto'), join(staging, 'grpc_predict_v2.proto'));
 writeFileSync(join(staging, '.build-stamp'), new Date().toISOString() + '\n');
 const retired = `${dist}.retired-${process.pid}`;
 if (existsSync(dist)) renameSync(dist, retired);

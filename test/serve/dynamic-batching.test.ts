@@ -42,7 +42,7 @@ describe('dynamic batching', () => {
       port: 0,
       batching: { maxBatchSize: 1 },
     });
-    const sequential = [];
+    const sequential: Awaited<ReturnType<typeof infer>>[] = [];
     for (const inputs of requests) sequential.push(await infer(alone, 'mlp', inputs));
     expect(await runs(alone, 'mlp')).toBe(24);
 

@@ -51,6 +51,9 @@ export async function startGrpcServer(
   service: InferenceService,
   options: { host: string; port: number; maxMessageBytes: number; logger?: Logger },
 ): Promise<RunningGrpcServer> {
+  // grpc-js logs to console.error by default (e.g. a second line for a busy port); ours goes to debug.
+  const debug = (...args: unknown[]) => options.logger?.debug(`grpc: ${args.join(' ')}`);
+  grpc.setLogger({ error: debug, info: debug, debug });
   const definition = protoLoader.loadSync(protoPath(), {
     keepCase: true,
     longs: String,
