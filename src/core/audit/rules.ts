@@ -122,7 +122,12 @@ export const RULES: readonly RuleInfo[] = [
     cwe: 434,
   },
   { id: 'ZIP-APPENDED-DATA', title: 'Data after the end of the zip', severity: 'low', cwe: 434 },
-  { id: 'COMPRESSION-BOMB', title: 'gzip stream beyond the decompression caps', severity: 'high', cwe: 409 },
+  {
+    id: 'COMPRESSION-BOMB',
+    title: 'gzip, bzip2, xz or zstd stream beyond the decompression caps',
+    severity: 'high',
+    cwe: 409,
+  },
   {
     id: 'TAR-PATH-TRAVERSAL',
     title: 'Tar member escapes the extraction directory',

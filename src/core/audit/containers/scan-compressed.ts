@@ -1,15 +1,44 @@
 /**
- * Compressed wrappers (.joblib.gz, .pkl.xz …) and tar archives (legacy torch ≤0.1.10 saved a tar of
- * pickles). gzip is decoded with node:zlib under the decompression cap; formats without a decoder
- * here are inconclusive, never clean.
+ * Compressed wrappers (.joblib.gz, .pkl.bz2, .pkl.xz, .pt.zst …) and tar archives (legacy torch
+ * ≤0.1.10 saved a tar of pickles). Every wrapper is decoded under three hard caps — decompressed
+ * bytes (per member and per file), ratio, and the file's deadline — and its content is scanned like
+ * the file itself. A stream that is truncated, corrupt or over a cap is inconclusive, never clean.
  */
 import { gunzipSync } from 'node:zlib';
 import { finding, memberPath, type ScanContext } from '../scan-context.js';
 import { memorySource, type ByteSource } from '../source.js';
+import { DecompressError, type DecompressCaps } from '../decompress/bounded.js';
+import { decodeBzip2 } from '../decompress/bzip2.js';
+import { decodeXz } from '../decompress/xz.js';
+import { decodeZstd } from '../decompress/zstd.js';
 
 type Inner = (src: ByteSource, member: string) => Promise<string>;
 
-const DECOMPRESS: Record<string, string> = { bzip2: 'bunzip2 -k', xz: 'unxz -k', zstd: 'unzstd' };
+/** Output below this size is never called a bomb, whatever its ratio (zeros compress 1000:1). */
+const RATIO_FLOOR = 1024 * 1024;
+
+const DECODERS: Record<
+  string,
+  { decode: (input: Uint8Array, caps: DecompressCaps) => Uint8Array; tool: string; ext: RegExp }
+> = {
+  gzip: { decode: gunzip, tool: 'gunzip', ext: /\.(gz|gzip)$/i },
+  bzip2: { decode: decodeBzip2, tool: 'bunzip2', ext: /\.(bz2|bzip2)$/i },
+  xz: { decode: decodeXz, tool: 'unxz', ext: /\.xz$/i },
+  zstd: { decode: decodeZstd, tool: 'unzstd', ext: /\.(zst|zstd)$/i },
+};
+
+function gunzip(input: Uint8Array, caps: DecompressCaps): Uint8Array {
+  try {
+    return gunzipSync(input, { maxOutputLength: Math.max(1, caps.maxOutput) });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const message = (error as Error).message;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DecompressError('limit', `inflates past ${caps.maxOutput} bytes`);
+    if (/unexpected end/i.test(message)) throw new DecompressError('truncated', 'gzip stream is cut off');
+    throw new DecompressError('corrupt', `corrupt gzip stream (${message})`);
+  }
+}
 
 export async function scanCompressed(
   src: ByteSource,
@@ -20,38 +49,48 @@ export async function scanCompressed(
   inner: Inner,
 ): Promise<void> {
   const where = member ?? fileName;
-  if (format !== 'gzip') {
-    ctx.sink.unscannable(
-      `${where}: ${format} stream — no ${format} decoder here, its content was not scanned (decompress it, e.g. ${DECOMPRESS[format] ?? 'with its tool'}, and audit the result)`,
-    );
-    return;
-  }
+  const codec = DECODERS[format];
+  if (!codec) return ctx.sink.unscannable(`${where}: ${format} stream — no decoder here, not scanned`);
   if (ctx.depth > ctx.limits.maxNestingDepth)
     return ctx.sink.unscannable(
       `${where}: compressed layers nested deeper than ${ctx.limits.maxNestingDepth}`,
     );
   if (src.size > ctx.limits.maxMemberBytes) return ctx.sink.unscannable(`${where}: over the size limit`);
   const room = Math.max(
-    1,
+    0,
     Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxDecompressedBytes - ctx.inflated.bytes),
   );
+  const ratioCap = Math.max(RATIO_FLOOR, ctx.limits.maxRatio * src.size);
+  const caps = { maxOutput: Math.min(room, ratioCap), deadline: ctx.deadline };
   let bytes: Uint8Array;
   try {
-    bytes = gunzipSync(await src.read(0, src.size), { maxOutputLength: room });
+    bytes = codec.decode(await src.read(0, src.size), caps);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      ctx.sink.add(finding('COMPRESSION-BOMB', 'high', `gzip stream inflates past ${room} bytes`, member));
-      return ctx.sink.unscannable(`${where}: decompressed size over the limit`);
+    if (!(error instanceof DecompressError)) throw error;
+    if (error.kind === 'limit') {
+      ctx.sink.add(
+        finding(
+          'COMPRESSION-BOMB',
+          'high',
+          ratioCap < room
+            ? `${format} stream inflates past ${ctx.limits.maxRatio}:1 (${caps.maxOutput} bytes from ${src.size}); decoding stopped there`
+            : `${format} stream inflates past ${caps.maxOutput} bytes, the decompression limit; decoding stopped there`,
+          member,
+        ),
+      );
+      return ctx.sink.unscannable(`${where}: decompressed size over the limit, the rest was not scanned`);
     }
-    return ctx.sink.unscannable(`${where}: corrupt gzip stream (${(error as Error).message})`);
+    if (error.kind === 'time')
+      return ctx.sink.unscannable(
+        `${where}: time limit of ${ctx.limits.maxMillis} ms reached while decompressing`,
+      );
+    return ctx.sink.unscannable(
+      `${where}: ${error.kind === 'truncated' ? 'truncated' : error.kind === 'unsupported' ? 'unsupported' : 'corrupt'} ${format} stream (${error.message}); decompress it with ${codec.tool} to see what a loader would get`,
+    );
   }
   ctx.inflated.bytes += bytes.length;
-  if (src.size > 0 && bytes.length > 1024 * 1024 && bytes.length / src.size > ctx.limits.maxRatio)
-    ctx.sink.add(
-      finding('COMPRESSION-BOMB', 'high', `gzip ratio ${Math.round(bytes.length / src.size)}:1`, member),
-    );
-  const name = fileName.replace(/\.(gz|gzip|tgz)$/i, '') || 'content';
-  const format2 = await inner(memorySource(bytes), memberPath(member, `${name}(gunzip)`));
+  const name = fileName.replace(codec.ext, '').replace(/\.tgz$/i, '.tar') || 'content';
+  const format2 = await inner(memorySource(bytes), memberPath(member, `${name}(${codec.tool})`));
   if (format2 === 'unknown')
     ctx.sink.unscannable(`${where}: decompressed content is not a format audit can read`);
 }
