@@ -1,7 +1,8 @@
 // evaluate throughput where the model's compute dominates: `modelops evaluate` end to end (NPZ
 // streamed from disk, tensors fed, metrics accumulated) side by side with raw `session.run` on
 // pre-built tensors, same MLP, same rows, same batch size. Env: BENCH_EVAL_ROWS (default 50000),
-// BENCH_EVAL_BATCH (256), BENCH_EVAL_RUNS (7). Writes bench/results/evaluate-throughput.json.
+// BENCH_EVAL_BATCH (256), BENCH_EVAL_RUNS (9), BENCH_EVAL_CLI (another build's bin/modelops.js, for
+// A/B runs). Writes bench/results/evaluate-throughput.json.
 // Runs alternate (raw, evaluate, raw, …) and the ratio is the median of each adjacent pair's
 // ratio, so a burst of load from other processes on a shared machine skews one pair, not the
 // result; the 1-minute load average is recorded beside it.
@@ -17,7 +18,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const rows = Number(process.env.BENCH_EVAL_ROWS ?? 50000);
 const batch = Number(process.env.BENCH_EVAL_BATCH ?? 256);
-const runs = Number(process.env.BENCH_EVAL_RUNS ?? 7);
+const runs = Number(process.env.BENCH_EVAL_RUNS ?? 9);
+const cli = process.env.BENCH_EVAL_CLI ?? join(root, 'bin/modelops.js');
 const work = mkdtempSync(join(tmpdir(), 'modelops-bench-eval-'));
 try {
   await build({
@@ -50,7 +52,7 @@ try {
     const out = execFileSync(
       process.execPath,
       [
-        join(root, 'bin/modelops.js'),
+        cli,
         'evaluate',
         '--model',
         'mlp.onnx',
@@ -67,6 +69,7 @@ try {
     );
     return JSON.parse(out).timing.rows_per_second;
   };
+  const loadBefore = loadavg()[0];
   const samples = { raw: [], evaluate: [] };
   for (let i = 0; i < runs; i++) {
     samples.raw.push(await raw());
@@ -84,7 +87,7 @@ try {
   result.ratio = Number(median(samples.evaluate.map((e, i) => e / samples.raw[i])).toFixed(3));
   result.pair_ratios = samples.evaluate.map((e, i) => Number((e / samples.raw[i]).toFixed(3)));
   result.cpus = cpus().length;
-  result.load_average_1m = Number(loadavg()[0].toFixed(2));
+  result.load_average_1m = [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))];
   console.log(JSON.stringify(result));
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results/evaluate-throughput.json'), JSON.stringify(result, null, 2) + '\n');

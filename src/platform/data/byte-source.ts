@@ -12,6 +12,9 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** Reads at least this long skip the buffer. */
+const DIRECT_READ_BYTES = 1 << 16;
+
 /**
  * A byte range of a file, read through a small buffer so that row-sized reads do not each cost a
  * system call; skips past the buffer move the position without reading. Owns (closes) the handle.
@@ -33,8 +36,8 @@ export class FileRangeSource implements ByteSource {
     while (done < length) {
       if (this.offset === this.buffer.length) {
         const wanted = length - done;
-        if (wanted >= this.chunkSize) {
-          // Large reads go straight into the target.
+        if (wanted >= Math.min(DIRECT_READ_BYTES, this.chunkSize)) {
+          // Large reads (a batch of an array) go straight into the target: no copy through the buffer.
           await this.readAt(target, offset + done, wanted);
           return;
         }

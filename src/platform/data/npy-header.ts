@@ -119,19 +119,22 @@ function parseDtype(descr: string, where: string): NpyDtype {
   return { descr, type: known[0], itemSize: known[1], littleEndian: order !== '>' };
 }
 
-/** A zeroed typed array for `count` elements of `dtype`; read raw bytes into its buffer. */
+/** A typed array for `count` elements of `dtype`, over a buffer of its own; read raw bytes into it. */
 export function allocateElements(dtype: NpyDtype, count: number): Exclude<ColumnData, string[]> {
+  // Not zero-filled: the caller overwrites every byte (a short read is an error, never a partial
+  // column), and zeroing a batch the size of the data read costs as much as copying it.
+  const buffer = Buffer.allocUnsafeSlow(count * dtype.itemSize).buffer;
   switch (dtype.type) {
     case 'float32':
-      return new Float32Array(count);
+      return new Float32Array(buffer, 0, count);
     case 'float64':
-      return new Float64Array(count);
+      return new Float64Array(buffer, 0, count);
     case 'int32':
-      return new Int32Array(count);
+      return new Int32Array(buffer, 0, count);
     case 'int64':
-      return new BigInt64Array(count);
+      return new BigInt64Array(buffer, 0, count);
     default:
-      return new Uint8Array(count);
+      return new Uint8Array(buffer, 0, count);
   }
 }
 

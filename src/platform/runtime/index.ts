@@ -9,6 +9,7 @@ export {
   type RuntimeOptions,
   type RuntimeValueInfo,
 } from './session.js';
+export { createWorkerSession } from './worker-session.js';
 export { runBatches, type BatchOptions, type BatchResult } from './batching.js';
 export {
   flatValues,

@@ -23,6 +23,14 @@ export interface ModelRuntime {
     feeds: Record<string, RuntimeTensor>,
     outputNames?: readonly string[],
   ): Promise<Record<string, RuntimeTensor>>;
+  /**
+   * Like run, and says how long onnxruntime itself took (milliseconds), which a caller that keeps
+   * several runs in flight cannot measure from outside. Optional: stand-ins may leave it out.
+   */
+  runTimed?(
+    feeds: Record<string, RuntimeTensor>,
+    outputNames?: readonly string[],
+  ): Promise<{ outputs: Record<string, RuntimeTensor>; ms: number }>;
   release(): Promise<void>;
 }
 

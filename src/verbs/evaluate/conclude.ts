@@ -6,7 +6,7 @@ import { writeMetricsFile, writePredictions } from './result-files.js';
 import type { VerbDeps, VerbOutcome } from '../types.js';
 import type { EvaluateContext } from './context.js';
 import { computeMetrics, type EvaluationState } from '../../core/evaluate/index.js';
-import { computeCustomMetrics, customMetricsFor, loadCustomMetric } from './custom-metrics.js';
+import { computeCustomMetrics, customMetricsFor, memoizedLoader } from './custom-metrics.js';
 import { checkGates, verdictOf } from './gates.js';
 import { reportToGitHub } from './github-report.js';
 import type { Measured } from './measure.js';
@@ -44,17 +44,15 @@ export async function conclude(
     : undefined;
   const custom = customMetricsFor(ctx.config, ctx.name, options.environment);
   if (custom.length > 0) {
-    const load = (metric: (typeof custom)[number]) => loadCustomMetric(metric, ctx.root);
-    if (measured.candidate.kept) {
-      Object.assign(
-        candidate.metrics,
-        await computeCustomMetrics(custom, load, measured.task, measured.candidate.kept),
-      );
-    }
-    if (baseline && measured.baseline?.kept) {
+    const load = memoizedLoader(ctx.root);
+    Object.assign(
+      candidate.metrics,
+      await computeCustomMetrics(custom, load, measured.task, measured.candidate),
+    );
+    if (baseline && measured.baseline) {
       Object.assign(
         baseline.metrics,
-        await computeCustomMetrics(custom, load, measured.task, measured.baseline.kept),
+        await computeCustomMetrics(custom, load, measured.task, measured.baseline),
       );
     }
   }

@@ -6,9 +6,9 @@ import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../typ
 import { resolveBaseline } from './baseline.js';
 import { resolveEvaluateContext, type EvaluateContext } from './context.js';
 import { conclude } from './conclude.js';
-import { customMetricsFor } from './custom-metrics.js';
+import { customMetricStates, customMetricsFor, memoizedLoader, requireMergeable } from './custom-metrics.js';
 import { EVALUATE_INPUTS, EVALUATE_OUTPUTS } from './inputs.js';
-import { measure, type OpenDataset } from './measure.js';
+import { measure, type MeasuredModel, type OpenDataset } from './measure.js';
 import { defaultStatePath, mergeShardFiles, writeShardFile } from './shard-state.js';
 
 /** Parts the verb loads lazily; tests pass their own. */
@@ -19,7 +19,8 @@ export interface EvaluateParts {
 
 const DEFAULT_PARTS: EvaluateParts = {
   openDataset: async () => (await import('./open-dataset.js')).openDataset,
-  createSession: async () => (await import('../../platform/runtime/index.js')).createSession,
+  // Sessions in worker threads: the next batch's run computes while this one is scored.
+  createSession: async () => (await import('../../platform/runtime/index.js')).createWorkerSession,
 };
 
 /** The evaluate verb over the given parts (the data readers and onnxruntime by default). */
@@ -53,6 +54,10 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
         logger: deps.logger,
       });
       if (baseline) deps.logger.info(`baseline: ${baseline.label}`);
+      const customMetrics = customMetricsFor(ctx.config, ctx.name, String(inputs.environment));
+      const loadMetric = memoizedLoader(ctx.root);
+      // A shard whose custom metric cannot be merged fails before the model runs, not at --merge.
+      if (ctx.shard) await requireMergeable(customMetrics, loadMetric);
       const candidateBytes = await readFile(ctx.modelFile);
       const measured = await measure({
         candidate: { label: ctx.modelPath, model: ctx.modelFile, sizeBytes: candidateBytes.length },
@@ -74,19 +79,21 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
         shard: ctx.shard,
         progress: deps.progress(`evaluate ${ctx.name}`),
         slices: Object.values(ctx.dataset?.slices ?? {}),
-        keepRows:
-          customMetricsFor(ctx.config, ctx.name, String(inputs.environment)).length > 0 ||
-          Boolean(inputs['write-predictions']),
+        keepRows: customMetrics.length > 0 || Boolean(inputs['write-predictions']),
       });
       if (ctx.shard) {
         const statePath =
           (inputs['state-output'] as string | undefined) ?? defaultStatePath(ctx.name, ctx.shard);
-        await writeShardFile(resolve(deps.cwd, statePath), measured, {
-          name: ctx.name,
-          modelPath: ctx.modelPath,
-          dataPath: ctx.dataPath,
-          shard: ctx.shard,
-        });
+        const states = async (model: MeasuredModel | undefined) =>
+          model?.kept ? customMetricStates(customMetrics, loadMetric, measured.task, model.kept) : undefined;
+        const candidateStates = (await states(measured.candidate)) ?? {};
+        const baselineStates = await states(measured.baseline);
+        await writeShardFile(
+          resolve(deps.cwd, statePath),
+          measured,
+          { name: ctx.name, modelPath: ctx.modelPath, dataPath: ctx.dataPath, shard: ctx.shard },
+          { candidate: candidateStates, ...(baselineStates ? { baseline: baselineStates } : {}) },
+        );
         deps.logger.info(`shard ${ctx.shard.index + 1}/${ctx.shard.count}: state written to ${statePath}`);
         return conclude(measured, ctx, {
           deps,

@@ -28,6 +28,8 @@ export interface MeasuredModel {
   slices: Record<string, EvaluationState>;
   /** Every row's label and prediction when asked for; undefined after a merge. */
   kept?: KeptRows | undefined;
+  /** After a merge: custom metric name → each shard's accumulator state, in shard order. */
+  customStates?: Record<string, unknown[]> | undefined;
 }
 
 /** What running the candidate (and baseline) over the data gave. */

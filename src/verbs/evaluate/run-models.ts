@@ -8,7 +8,7 @@ import {
   type EvaluationState,
   type Task,
 } from '../../core/evaluate/index.js';
-import type { ModelRuntime } from '../../platform/runtime/index.js';
+import type { ModelRuntime, RuntimeTensor } from '../../platform/runtime/index.js';
 import type { Progress } from '../../platform/progress.js';
 import type { SliceConfig } from '../../core/config/index.js';
 import { columnOf } from './column-values.js';
@@ -58,8 +58,8 @@ export interface DataRun {
 
 /**
  * Streams the data once and runs every model on each batch, so a baseline is compared on exactly
- * the candidate's rows and measured in the same job. Only one batch is held at a time; the next
- * batch is read while onnxruntime works on the current one.
+ * the candidate's rows and measured in the same job. At most three batches are held: one being
+ * read, one being run, one being scored.
  */
 export async function runModelsOnData(options: {
   models: readonly ModelUnderTest[];
@@ -113,62 +113,76 @@ export async function runModelsOnData(options: {
     return promise;
   };
   let pending = readAhead();
+  const stride = options.shard?.count ?? 1;
+  let warmed = false;
+  let inFlight: InFlight | undefined;
+
+  /** Scores one batch whose runs were started earlier: accumulators, slices, kept rows. */
+  const settle = async ({ batch, members, results }: InFlight) => {
+    const where = { file, batch, stride };
+    const labelColumn = columnOf(batch, mapping.labelColumn);
+    let yTrue: ReturnType<typeof readLabels> | undefined;
+    for (const [i, model] of models.entries()) {
+      const { outputs, ms } = await results[i]!;
+      runs[i]!.latenciesMs.push(ms);
+      runs[i]!.inferenceMs += ms;
+      const tensor = outputs[model.output]!;
+      if (!scoring) {
+        const task = options.task ?? inferTask(tensor, model.output, labelColumn, where);
+        scoring = scoringFor(task, model.output, tensor);
+        accumulators = models.map(() => createAccumulator(task, accumulatorOptions(scoring!)));
+      }
+      yTrue ??= readLabels(scoring, labelColumn, where);
+      const own = { ...scoring, output: model.output };
+      const batchValues = { yTrue, ...readPredictions(own, tensor, batch.rows) };
+      try {
+        accumulators[i]!.add(batchValues);
+      } catch (error) {
+        if (!isUsageError(error)) throw error;
+        throw new UsageError(
+          `${model.source} on ${file} rows ${batch.start + 1}–${batch.start + batch.rows}: ${error.message}`,
+        );
+      }
+      // Per-row values only serve paired tests against a baseline: skip the work without one.
+      if (models.length > 1) for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
+      slices.forEach((slice, k) => {
+        if (members[k]!.length === 0) return;
+        let accumulator = sliceAccumulators[i]!.get(slice.name);
+        if (!accumulator) {
+          accumulator = createAccumulator(scoring!.task, accumulatorOptions(scoring!));
+          sliceAccumulators[i]!.set(slice.name, accumulator);
+        }
+        accumulator.add(pickRows(batchValues, members[k]!));
+      });
+      if (runs[i]!.kept) keep(runs[i]!.kept!, batchValues, batch.start, stride);
+    }
+    rows += batch.rows;
+    options.progress.tick(batch.rows);
+  };
+
   try {
     for (;;) {
       const next = await pending;
       if (next.done) break;
       const batch: DataBatch = next.value;
-      if (rows === 0) feeds.forEach((f) => checkFeedWidths(f, batch, file));
+      if (!warmed) feeds.forEach((f) => checkFeedWidths(f, batch, file));
       // Read ahead: the reader parses the next batch while onnxruntime runs this one.
       pending = readAhead();
       if (batch.rows === 0) continue;
-      const stride = options.shard?.count ?? 1;
-      const where = { file, batch, stride };
-      const labelColumn = columnOf(batch, mapping.labelColumn);
-      let yTrue: ReturnType<typeof readLabels> | undefined;
       const members = slices.length > 0 ? sliceMembers(slices, batch) : [];
-      for (const [i, model] of models.entries()) {
-        const tensors = buildFeeds(feeds[i]!, batch, file, stride);
+      const tensors = models.map((_, i) => buildFeeds(feeds[i]!, batch, file, stride));
+      if (!warmed) {
         // An untimed first run: onnxruntime allocates and plans on it, which is not latency.
-        if (rows === 0) await model.runtime.run(tensors, [model.output]);
-        const t0 = performance.now();
-        const outputs = await model.runtime.run(tensors, [model.output]);
-        const ms = performance.now() - t0;
-        runs[i]!.latenciesMs.push(ms);
-        runs[i]!.inferenceMs += ms;
-        const tensor = outputs[model.output]!;
-        if (!scoring) {
-          const task = options.task ?? inferTask(tensor, model.output, labelColumn, where);
-          scoring = scoringFor(task, model.output, tensor);
-          accumulators = models.map(() => createAccumulator(task, accumulatorOptions(scoring!)));
-        }
-        yTrue ??= readLabels(scoring, labelColumn, where);
-        const own = { ...scoring, output: model.output };
-        const batchValues = { yTrue, ...readPredictions(own, tensor, batch.rows) };
-        try {
-          accumulators[i]!.add(batchValues);
-        } catch (error) {
-          if (!isUsageError(error)) throw error;
-          throw new UsageError(
-            `${model.source} on ${file} rows ${batch.start + 1}–${batch.start + batch.rows}: ${error.message}`,
-          );
-        }
-        // Per-row values only serve paired tests against a baseline: skip the work without one.
-        if (models.length > 1) for (const v of perRowValues(own, batchValues)) runs[i]!.perRow.push(v);
-        slices.forEach((slice, k) => {
-          if (members[k]!.length === 0) return;
-          let accumulator = sliceAccumulators[i]!.get(slice.name);
-          if (!accumulator) {
-            accumulator = createAccumulator(scoring!.task, accumulatorOptions(scoring!));
-            sliceAccumulators[i]!.set(slice.name, accumulator);
-          }
-          accumulator.add(pickRows(batchValues, members[k]!));
-        });
-        if (runs[i]!.kept) keep(runs[i]!.kept!, batchValues, batch.start, stride);
+        for (const [i, model] of models.entries()) await model.runtime.run(tensors[i]!, [model.output]);
+        warmed = true;
       }
-      rows += batch.rows;
-      options.progress.tick(batch.rows);
+      // Start this batch's runs, then score the previous batch while they compute: with sessions
+      // in worker threads, data and metrics work overlaps inference.
+      const job = { batch, members, results: models.map((m, i) => startRun(m, tensors[i]!)) };
+      if (inFlight) await settle(inFlight);
+      inFlight = job;
     }
+    if (inFlight) await settle(inFlight);
   } finally {
     await iterator.return?.();
   }
@@ -188,6 +202,27 @@ export async function runModelsOnData(options: {
       slices: Object.fromEntries([...sliceAccumulators[i]!].map(([name, a]) => [name, a.toState()])),
     })),
   };
+}
+
+/** A batch whose runs are under way. */
+interface InFlight {
+  batch: DataBatch;
+  /** Rows of the batch in each slice. */
+  members: number[][];
+  results: Promise<TimedOutputs>[];
+}
+
+type TimedOutputs = { outputs: Record<string, RuntimeTensor>; ms: number };
+
+/** Starts one model's run; a failure is raised when the result is awaited, never as unhandled. */
+function startRun(model: ModelUnderTest, tensors: Record<string, RuntimeTensor>): Promise<TimedOutputs> {
+  const { runtime } = model;
+  const started = performance.now();
+  const result = runtime.runTimed
+    ? runtime.runTimed(tensors, [model.output])
+    : runtime.run(tensors, [model.output]).then((outputs) => ({ outputs, ms: performance.now() - started }));
+  result.catch(() => undefined);
+  return result;
 }
 
 function newKept(): KeptRows {

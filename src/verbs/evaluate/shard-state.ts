@@ -18,9 +18,14 @@ export interface ShardFile {
   task: Measured['task'];
   rows: number;
   wallMs: number;
-  candidate: Omit<MeasuredModel, 'perRow' | 'kept'>;
-  baseline: Omit<MeasuredModel, 'perRow' | 'kept'> | null;
+  candidate: ShardModel;
+  baseline: ShardModel | null;
 }
+
+/** One model's part of a shard file: its measurements and its custom metrics' accumulator states. */
+type ShardModel = Omit<MeasuredModel, 'perRow' | 'kept' | 'customStates'> & {
+  custom?: Record<string, unknown>;
+};
 
 /** `.modelops/evaluate-<name>-shard-I-of-N.json`, with `dir=name` and slashes made file-safe. */
 export function defaultStatePath(name: string, shard: Shard): string {
@@ -31,8 +36,13 @@ export async function writeShardFile(
   file: string,
   measured: Measured,
   meta: { name: string; modelPath: string; dataPath: string; shard: Shard },
+  /** Custom metric states of the candidate and the baseline (see customMetricStates). */
+  custom: { candidate: Record<string, unknown>; baseline?: Record<string, unknown> } = { candidate: {} },
 ): Promise<void> {
-  const strip = ({ perRow: _perRow, kept: _kept, ...rest }: MeasuredModel) => rest;
+  const strip = (
+    { perRow: _perRow, kept: _kept, customStates: _states, ...rest }: MeasuredModel,
+    states: Record<string, unknown> | undefined,
+  ): ShardModel => ({ ...rest, custom: states ?? {} });
   const content: ShardFile = {
     format: 'modelops.evaluate.shard',
     version: 1,
@@ -43,8 +53,8 @@ export async function writeShardFile(
     task: measured.task,
     rows: measured.rows,
     wallMs: measured.wallMs,
-    candidate: strip(measured.candidate),
-    baseline: measured.baseline ? strip(measured.baseline) : null,
+    candidate: strip(measured.candidate, custom.candidate),
+    baseline: measured.baseline ? strip(measured.baseline, custom.baseline) : null,
   };
   await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify(content) + '\n');
@@ -109,7 +119,9 @@ export async function mergeShardFiles(
       fix: 'pass every shard: the metrics must cover all rows',
     });
   }
-  const combine = (models: Omit<MeasuredModel, 'perRow' | 'kept'>[]): MeasuredModel => ({
+  // Shard order, whatever order the files came in: custom metrics merge their states in this order.
+  shards.sort((a, b) => a.shard.index - b.shard.index);
+  const combine = (models: ShardModel[]): MeasuredModel => ({
     label: models[0]!.label,
     output: models[0]!.output,
     sizeBytes: models[0]!.sizeBytes,
@@ -118,6 +130,7 @@ export async function mergeShardFiles(
     inferenceMs: models.reduce((sum, m) => sum + m.inferenceMs, 0),
     perRow: [],
     slices: mergeSlices(models.map((m) => m.slices ?? {})),
+    customStates: collectStates(models.map((m) => m.custom ?? {})),
   });
   return {
     shards,
@@ -129,6 +142,15 @@ export async function mergeShardFiles(
       baseline: first.baseline ? combine(shards.map((s) => s.baseline!)) : undefined,
     },
   };
+}
+
+/** Each custom metric's states, one per shard in shard order, when every shard has one. */
+function collectStates(perShard: Record<string, unknown>[]): Record<string, unknown[]> {
+  const names = [...new Set(perShard.flatMap((s) => Object.keys(s)))];
+  // A metric missing from some shard cannot be merged: leave it out, and computeCustomMetrics says so.
+  return Object.fromEntries(
+    names.filter((n) => perShard.every((s) => n in s)).map((n) => [n, perShard.map((s) => s[n])]),
+  );
 }
 
 /** Each slice's states across shards, merged exactly; a slice absent from a shard had no rows there. */

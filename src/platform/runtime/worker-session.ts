@@ -1,0 +1,173 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { CreateSession, ModelRuntime, RuntimeValueInfo } from './model-runtime.js';
+import { onnxTypeName, ortTypeName, type RuntimeTensor } from './runtime-tensor.js';
+import {
+  checkRunRequest,
+  loadError,
+  normalizeDim,
+  refuseEmpty,
+  runError,
+  sessionOptionsFor,
+  sourceName,
+} from './session.js';
+import { WORKER_SOURCE } from './worker-source.js';
+
+interface WireTensor {
+  type: string;
+  dims: number[];
+  data: RuntimeTensor['data'];
+}
+interface WireInfo {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  shape?: (number | string)[];
+}
+interface Ready {
+  inputNames: string[];
+  outputNames: string[];
+  inputs: WireInfo[];
+  outputs: WireInfo[];
+}
+interface Reply {
+  id?: number;
+  ready?: Ready;
+  loadError?: string;
+  error?: string;
+  outputs?: Record<string, WireTensor>;
+  ms?: number;
+}
+
+/**
+ * Creates a session that lives in its own worker thread. onnxruntime-node's `run` is synchronous
+ * underneath (it only defers the native call with setImmediate), so a session on the main thread
+ * stops everything else while it computes. In a worker, the main thread keeps reading, decoding
+ * and scoring other batches while a batch runs: callers that keep the next run in flight overlap
+ * data work with inference. Same interface, same errors as {@link createSession}.
+ */
+export const createWorkerSession: CreateSession = async (model, options = {}) => {
+  const source = sourceName(model, options);
+  refuseEmpty(model, source);
+  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { ortPath, model, options: sessionOptionsFor(options) },
+  });
+  const channel = new Channel(worker, source);
+  const ready = await channel.ready();
+  const describe = (m: WireInfo): RuntimeValueInfo =>
+    m.isTensor
+      ? {
+          name: m.name,
+          isTensor: true,
+          elementType: onnxTypeName(m.type!),
+          shape: m.shape!.map(normalizeDim),
+        }
+      : { name: m.name, isTensor: false, elementType: undefined, shape: undefined };
+  const inputs = ready.inputs.map(describe);
+  const outputs = ready.outputs.map(describe);
+  const tensorOutputs = outputs.filter((o) => o.isTensor).map((o) => o.name);
+  const runTimed: NonNullable<ModelRuntime['runTimed']> = async (feeds, outputNames) => {
+    checkRunRequest(source, ready.inputNames, outputs, feeds, outputNames);
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data: compact(t.data) };
+    }
+    const reply = await channel.request({ feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] });
+    if (reply.error !== undefined) throw runError(source, new Error(reply.error));
+    const plain = Object.entries(reply.outputs ?? {}).map(([name, t]): [string, RuntimeTensor] => [
+      name,
+      { elementType: onnxTypeName(t.type), dims: t.dims, data: t.data },
+    ]);
+    return { outputs: Object.fromEntries(plain), ms: reply.ms ?? 0 };
+  };
+  return {
+    inputNames: ready.inputNames,
+    outputNames: ready.outputNames,
+    inputs,
+    outputs,
+    run: async (feeds, outputNames) => (await runTimed(feeds, outputNames)).outputs,
+    runTimed,
+    release: () => channel.close(),
+  };
+};
+
+/**
+ * A typed array view over part of a larger buffer would be cloned whole by postMessage: copy just
+ * the view. Whole-buffer views (every decoded batch) are cloned as they are, the one copy a
+ * worker needs; their buffers stay usable by the caller (a baseline runs on the same tensors).
+ */
+function compact(data: RuntimeTensor['data']): RuntimeTensor['data'] {
+  if (!ArrayBuffer.isView(data) || data.byteLength === data.buffer.byteLength) return data;
+  return (data as Float32Array).slice() as RuntimeTensor['data'];
+}
+
+/** Request/reply over the worker's port; keeps the process alive only while a request waits. */
+class Channel {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private starting: { resolve: (r: Ready) => void; reject: (e: Error) => void } | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly source: string,
+  ) {
+    worker.on('message', (reply: Reply) => this.receive(reply));
+    worker.on('error', (error) =>
+      this.fail(new Error(`onnxruntime's thread for ${source} failed: ${error.message}`)),
+    );
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`onnxruntime's thread for ${source} exited (code ${code})`));
+    });
+  }
+
+  ready(): Promise<Ready> {
+    return new Promise((resolve, reject) => (this.starting = { resolve, reject }));
+  }
+
+  request(message: object): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.worker.ref();
+    this.worker.postMessage({ id, ...message });
+    return reply;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.failure) await this.request({ release: true }).catch(() => undefined);
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private receive(reply: Reply): void {
+    if (reply.ready || reply.loadError !== undefined) {
+      const starting = this.starting;
+      this.starting = undefined;
+      this.worker.unref();
+      if (reply.ready) starting?.resolve(reply.ready);
+      else {
+        this.closed = true;
+        void this.worker.terminate();
+        starting?.reject(loadError(new Error(reply.loadError), this.source));
+      }
+      return;
+    }
+    const waiter = this.waiting.get(reply.id!);
+    this.waiting.delete(reply.id!);
+    if (this.waiting.size === 0) this.worker.unref();
+    waiter?.resolve(reply);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.starting?.reject(error);
+    this.starting = undefined;
+    for (const { reject } of this.waiting.values()) reject(error);
+    this.waiting.clear();
+  }
+}
