@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSession, rowsToTensor } from '../platform/runtime/index.js';
 import { GitCli } from '../platform/git/index.js';
+import { convertTrees } from './convert-step.js';
 import { logisticToOnnx } from './logistic-onnx.js';
 import { makeChurnData, toCsv } from './sample-data.js';
 import { trainLogistic } from './train-logistic.js';
@@ -146,6 +147,11 @@ async function main(): Promise<void> {
   const sample = join(root, 'suspicious-model.pkl');
   await writeFile(sample, maliciousPickle());
   await runCli(['audit', 'models', sample], work, gitEnv, { expectExit: 1 });
+
+  step(
+    'convert: gradient-boosted trees trained in TypeScript, saved as XGBoost JSON, into ONNX with parity proven',
+  );
+  await convertTrees(root, train, test, (args) => runCli(args, work, gitEnv), say);
 
   step('deploy: promote v1.1.0 through dev → staging → production, with evidence for production');
   const evaluation = join(root, 'evaluation.json');

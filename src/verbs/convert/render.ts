@@ -26,8 +26,6 @@ function describe(r: ConvertResult): string {
 /** Terminal lines. */
 export function renderConvertText(r: ConvertResult): string {
   const lines = [`converted ${r.input} → ${r.output}: ${describe(r)}, ${r.size} bytes`];
-  const upgrade = r.conversion.opset;
-  if (upgrade) lines.push(opsetLine(upgrade));
   const p = r.parity;
   if (p && p.outputs.length > 1) {
     for (const o of p.outputs) {
