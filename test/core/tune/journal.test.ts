@@ -14,7 +14,7 @@ const space: SearchSpace = {
 };
 const header = makeHeader(space, 'loss', 'minimize', new Date('2026-11-27T00:00:00Z'));
 const dir = () => mkdtempSync(join(tmpdir(), 'modelops-journal-'));
-const start = (trial: string, lr: number): TrialEvent => ({
+const start = (trial: string, lr: number): Extract<TrialEvent, { type: 'start' }> => ({
   type: 'start',
   study: header.id,
   trial,

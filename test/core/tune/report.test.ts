@@ -63,7 +63,7 @@ describe('tune report', () => {
   });
 
   it('text and Markdown show the best trial, the convergence and importances, with names escaped', () => {
-    const trials = study(8).map((t) => ({ ...t, params: { ...t.params, 'lr|<b>': 1 } }));
+    const trials: Trial[] = study(8).map((t) => ({ ...t, params: { ...t.params, 'lr|<b>': 1 } }));
     trials.push({ number: 8, state: 'failed', params: { lr: 0.5 }, error: 'exit code 3: CUDA | oom' });
     const report = {
       studyId: 'abc123',
