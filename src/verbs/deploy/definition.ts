@@ -12,7 +12,9 @@ import { planDeploy, type DeployAction, type DeployPlan, type DeployRequest } fr
 import { readEvidenceFiles } from './read-evidence-files.js';
 import { recordDeployment } from './record-deployment.js';
 import { renderDeploySummary, renderDeployText, type DeployResult } from './render.js';
-import { removeServingTargets, renderRequest, writeServingTargets } from './serving-targets.js';
+import { heldTag, preflightDeploy, smokeFailure } from './preflight.js';
+import type { SmokeResult } from './local-smoke.js';
+import { removeServingTargets, renderRequest } from './serving-targets.js';
 
 export const deployVerb: VerbDefinition = {
   name: 'deploy',
@@ -38,7 +40,7 @@ export const deployVerb: VerbDefinition = {
       });
     }
     const environment = findEnvironment(environments, String(inputs.to));
-    const render = renderRequest(inputs, ctx.root);
+    const render = action === 'unassign' || !ctx.dryRun ? renderRequest(inputs, environment) : undefined;
     const request: DeployRequest = {
       name,
       action,
@@ -57,6 +59,8 @@ export const deployVerb: VerbDefinition = {
 
     let plan: DeployPlan;
     let pushed = false;
+    let rendered: string[] = [];
+    let smoke: SmokeResult | null = null;
     if (ctx.dryRun) {
       plan = planDeploy(
         await readRegistry(ctx.git, { ...ctx.remote, required: false }, deps.logger),
@@ -64,22 +68,69 @@ export const deployVerb: VerbDefinition = {
       );
     } else {
       const claims = ctx.push ? withCounterClaims(ctx.git, name) : undefined;
-      let last: DeployPlan | undefined;
-      const published = await publishTag({
-        git: claims?.git ?? ctx.git,
-        logger: deps.logger,
-        target: ctx.target,
-        push: ctx.push,
-        remote: ctx.remote,
-        plan: (state) => {
-          last = planDeploy(state, request, claims?.claimedMax() ?? 0);
-          if (last.status === 'unchanged' || !last.tag || !last.message || !last.commit) return null;
-          return { tag: last.tag, message: last.message, target: last.commit };
-        },
+      const git = claims?.git ?? ctx.git;
+      // Plan once, then do everything that can fail — the local smoke test, rendering and writing
+      // the serving targets aside — before any tag exists; a failure there tags nothing.
+      const state = await readRegistry(git, { ...ctx.remote, required: ctx.push }, deps.logger);
+      const first = planDeploy(state, request, claims?.claimedMax() ?? 0);
+      const preflight = await preflightDeploy({
+        ctx,
+        deps,
+        name,
+        action,
+        environment,
+        render,
+        plan: first,
       });
-      plan = last!;
+      smoke = preflight.smoke;
+      if (smoke && !smoke.ok) {
+        const failed = smokeFailure(name, environment.name, first, smoke);
+        deps.logger.error(String(failed.result.verdict));
+        return failed;
+      }
+      let last: DeployPlan = first;
+      let published;
+      try {
+        published = await publishTag({
+          git,
+          logger: deps.logger,
+          target: ctx.target,
+          push: ctx.push,
+          remote: ctx.remote,
+          initialState: state,
+          plan: (fresh) => {
+            last = planDeploy(fresh, request, claims?.claimedMax() ?? 0);
+            if (last.status === 'unchanged' || !last.tag || !last.message || !last.commit) return null;
+            if (action !== 'unassign' && last.commit !== first.commit) {
+              // What was smoke-tested and rendered is no longer what would be tagged.
+              throw new UsageError(
+                `${environment.name} changed while this deploy ran: ${first.version ?? '?'} was checked, now ${last.version ?? '?'} would be tagged`,
+                { fix: 're-run deploy; nothing was tagged or written' },
+              );
+            }
+            return { tag: last.tag, message: last.message, target: last.commit };
+          },
+        });
+      } catch (error) {
+        await preflight.staged?.discard();
+        throw error;
+      }
+      plan = last;
       pushed = published?.pushed ?? false;
       if (published) plan = { ...plan, tag: published.tag };
+      if (preflight.staged) {
+        // Unchanged (another run promoted the same version): the GitOps path is re-rendered at
+        // the tag that assigned it, so a re-run repairs it.
+        const held = plan.status === 'unchanged' ? heldTag(state, name, environment.name) : null;
+        rendered = await preflight.staged.commit(held?.tag ?? plan.tag, held?.counter ?? plan.counter);
+      } else if (render && action === 'unassign' && plan.status === 'planned') {
+        rendered = await removeServingTargets(
+          render,
+          { root: ctx.root, git: ctx.git, remote: ctx.remote, push: ctx.push },
+          name,
+          environment.name,
+        );
+      }
     }
 
     let deployment: DeployResult['deployment'] = null;
@@ -95,31 +146,6 @@ export const deployVerb: VerbDefinition = {
         deployment = { id: recorded.id, environment: recorded.environment, state: recorded.state };
     } else if (deps.github && !pushed && !ctx.dryRun && plan.status === 'planned') {
       deps.logger.info('no GitHub deployment recorded: the stage tag was not pushed (pass --push)');
-    }
-
-    // Serving targets follow what the environment holds now (re-rendered when unchanged, so a
-    // re-run repairs the GitOps path); a dry run writes nothing.
-    let rendered: string[] = [];
-    if (render && !ctx.dryRun) {
-      rendered =
-        action === 'unassign'
-          ? await removeServingTargets(render, ctx.root, name, environment.name)
-          : plan.version && plan.commit
-            ? await writeServingTargets({
-                request: render,
-                root: ctx.root,
-                git: ctx.git,
-                config: ctx.config,
-                remote: ctx.remote,
-                model: name,
-                environment: environment.name,
-                version: plan.version,
-                commit: plan.commit,
-                tag: plan.tag,
-                counter: plan.counter,
-                sha256: plan.sha256,
-              })
-            : [];
     }
 
     const result: DeployResult = {
@@ -138,6 +164,7 @@ export const deployVerb: VerbDefinition = {
       checks: plan.checks,
       deployment,
       rendered,
+      smoke: smoke?.ok ? { url: smoke.url, outputs: smoke.outputs } : null,
     };
     return {
       exitCode: 0,

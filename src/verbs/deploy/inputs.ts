@@ -47,22 +47,20 @@ export const DEPLOY_INPUTS: readonly InputSpec[] = [
   {
     name: 'render',
     description:
-      'Serving targets to render for the version the environment holds, comma separated: triton (model-repository entry), kserve (InferenceService manifest), edge (model + signature + card).',
+      "Serving targets to render before the stage tag, comma separated: triton (model-repository entry), kserve (InferenceService manifest), edge (model + signature + card). Default: the environment's render.targets in modelops.yaml, else none.",
     type: 'list',
   },
   {
     name: 'render-dir',
     description:
-      'GitOps directory inside the repository the serving targets are written to, as <dir>/<environment>/<target>/…; commit it for Argo CD or Flux to sync.',
+      "GitOps directory inside the repository the serving targets are written to, as <dir>/<environment>/<target>/…; commit it for Argo CD or Flux to sync. Default: the environment's render.path, else serving.",
     type: 'string',
-    default: 'serving',
   },
   {
     name: 'storage-uri',
     description:
-      'storageUri of the rendered KServe InferenceService; {name}, {version} and {environment} are filled in. The default is a placeholder to replace with your bucket.',
+      "storageUri of the rendered KServe InferenceService; {name}, {version} and {environment} are filled in. Default: the environment's render.kserve.storage-uri, else the placeholder s3://YOUR-BUCKET/models/{name}/{version}.",
     type: 'string',
-    default: 's3://YOUR-BUCKET/models/{name}/{version}',
   },
   shared('dry-run'),
   shared('push'),
@@ -87,7 +85,7 @@ export const DEPLOY_OUTPUTS: readonly OutputSpec[] = [
   {
     name: 'rendered',
     description:
-      'Serving-target paths written (or removed after unassign), one per line, relative to the repository.',
+      'Serving-target paths written (or removed after unassign), one per line, relative to the repository (branch:path when render.branch is set).',
   },
   { name: 'result', description: 'The whole --json result as one JSON string.' },
 ];

@@ -19,8 +19,10 @@ export interface DeployResult {
   pushed: boolean;
   checks: PromotionCheck | null;
   deployment: { id: number; environment: string; state: string } | null;
-  /** Serving-target paths written (or removed, after unassign), repository-relative. */
+  /** Serving-target paths written (or removed, after unassign), repository-relative; `branch:path` on a GitOps branch. */
   rendered: string[];
+  /** The local target's smoke test before the tag (target: local), null when none ran. */
+  smoke: { url: string; outputs: string[] } | null;
 }
 
 const VERB: Record<DeployAction, string> = {
@@ -55,6 +57,12 @@ export function renderDeployText(r: DeployResult): string {
       }`,
     );
   if (r.checks?.audit) lines.push(`  audit ${r.checks.audit.verdict} (${r.checks.audit.file})`);
+  if (r.smoke)
+    lines.push(`  local smoke test passed before tagging: ready + one infer (${r.smoke.outputs.join(', ')})`);
+  if (r.rendered.length > 0)
+    lines.push(
+      `  serving targets ${r.action === 'unassign' ? 'removed' : 'rendered'}: ${r.rendered.join(', ')}`,
+    );
   if (r.deployment)
     lines.push(`  GitHub deployment ${r.deployment.id} (${r.deployment.environment}): ${r.deployment.state}`);
   return lines.join('\n');

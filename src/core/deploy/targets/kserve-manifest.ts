@@ -10,7 +10,9 @@ export interface KServeManifestInput {
   tag: string | null;
   sha256: string | null;
   storageUri: string;
-  namespace?: string;
+  namespace?: string | undefined;
+  /** ServingRuntime name; undefined lets KServe pick one for modelFormat onnx. */
+  runtime?: string | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function renderKServeManifest(input: KServeManifestInput): string {
       predictor: {
         model: {
           modelFormat: { name: 'onnx' },
+          ...(input.runtime ? { runtime: input.runtime } : {}),
           protocolVersion: 'v2',
           storageUri: input.storageUri,
         },

@@ -1,6 +1,6 @@
 import type { ModelSignature } from '../../onnx/signature-types.js';
 import { kubeResourceName, renderKServeManifest } from './kserve-manifest.js';
-import { renderTritonConfig } from './triton-config.js';
+import { renderTritonConfig, type TritonOptions } from './triton-config.js';
 
 export const SERVING_TARGETS = ['triton', 'kserve', 'edge'] as const;
 export type ServingTarget = (typeof SERVING_TARGETS)[number];
@@ -21,7 +21,8 @@ export interface RenderInput {
   card: string | undefined;
   /** KServe storageUri; `{name}`, `{version}`, `{environment}` are filled in. */
   storageUri: string;
-  maxBatchSize: number;
+  triton: TritonOptions;
+  kserve?: { runtime?: string | undefined; namespace?: string | undefined };
 }
 
 /** One unit replaced as a whole (a directory or a file), relative to the render directory. */
@@ -49,7 +50,7 @@ export function renderServingTargets(input: RenderInput, targets: readonly Servi
           path: `${env}/triton/${safe}`,
           kind: 'directory',
           files: {
-            'config.pbtxt': renderTritonConfig(safe, input.signature, input.maxBatchSize),
+            'config.pbtxt': renderTritonConfig(safe, input.signature, input.triton),
             // Triton serves the highest numbered directory; the stage counter only grows.
             [`${input.counter ?? 1}/model.onnx`]: input.modelBytes,
           },
@@ -68,6 +69,8 @@ export function renderServingTargets(input: RenderInput, targets: readonly Servi
               environment: env,
               tag: input.tag,
               sha256: input.sha256,
+              runtime: input.kserve?.runtime,
+              namespace: input.kserve?.namespace,
               storageUri: input.storageUri
                 .replaceAll('{name}', input.model)
                 .replaceAll('{version}', `v${input.version}`)

@@ -12,13 +12,23 @@ export function tritonDataType(elementType: string): string {
   return TRITON_TYPES[elementType] ?? 'TYPE_INVALID';
 }
 
+/** The knobs of a rendered config.pbtxt (modelops.yaml environments[].render.triton). */
+export interface TritonOptions {
+  /** onnxruntime_onnx → `platform: "onnxruntime_onnx"`; onnxruntime → `backend: "onnxruntime"`. */
+  platform: 'onnxruntime_onnx' | 'onnxruntime';
+  maxBatchSize: number;
+  /** instance_group count (KIND_AUTO); undefined: Triton's default. */
+  instanceCount?: number | undefined;
+}
+
 /**
  * Triton's config.pbtxt for the onnxruntime backend. When every input and output has a
  * variable first dim (a batch axis), batching is on: max_batch_size is set and that dim is left
  * out of `dims`, as Triton expects; otherwise max_batch_size is 0 and dims are the full shape.
  * Unknown or symbolic dims are -1.
  */
-export function renderTritonConfig(name: string, signature: ModelSignature, maxBatchSize: number): string {
+export function renderTritonConfig(name: string, signature: ModelSignature, options: TritonOptions): string {
+  const { maxBatchSize } = options;
   const tensors = [...signature.inputs, ...signature.outputs.filter((o) => o.kind === 'tensor')];
   const batched =
     maxBatchSize > 0 && tensors.every((t) => (t.shape?.length ?? 0) > 0 && typeof t.shape![0] !== 'number');
@@ -35,7 +45,7 @@ export function renderTritonConfig(name: string, signature: ModelSignature, maxB
   };
   return [
     `name: ${quote(name)}`,
-    'platform: "onnxruntime_onnx"',
+    options.platform === 'onnxruntime' ? 'backend: "onnxruntime"' : 'platform: "onnxruntime_onnx"',
     `max_batch_size: ${batched ? maxBatchSize : 0}`,
     'input [',
     signature.inputs.map(entry).join(',\n'),
@@ -47,6 +57,9 @@ export function renderTritonConfig(name: string, signature: ModelSignature, maxB
       .join(',\n'),
     ']',
     ...(batched ? ['dynamic_batching { }'] : []),
+    ...(options.instanceCount !== undefined
+      ? [`instance_group [ { count: ${options.instanceCount} kind: KIND_AUTO } ]`]
+      : []),
     '',
   ].join('\n');
 }

@@ -52,7 +52,7 @@ const input = (overrides: Partial<RenderInput> = {}): RenderInput => ({
   modelBytes: bytes,
   card: undefined,
   storageUri: 's3://bucket/{environment}/{name}/{version}',
-  maxBatchSize: 8,
+  triton: { platform: 'onnxruntime_onnx', maxBatchSize: 8 },
   ...overrides,
 });
 
