@@ -130,6 +130,35 @@ describe('evaluate on pull_request: sticky comment, check run, gates', () => {
     expect(github.state.checkRuns).toHaveLength(2);
     expect(github.state.checkRuns[1]).toMatchObject({ headSha: bad, conclusion: 'failure' });
     expect(second.stdout).toMatch(/::error::modelops evaluate: fail/);
+    // Each failed gate points at its line of modelops.yaml (7: `- metric: roc_auc`, 9: accuracy),
+    // on the check run and as an ::error annotation; the green run had none.
+    expect(CONFIG.split('\n')[6]).toBe('      - metric: roc_auc');
+    expect(CONFIG.split('\n')[8]).toBe('      - metric: accuracy');
+    expect(github.state.checkRuns[0]!.annotations).toEqual([]);
+    expect(github.state.checkRuns[1]!.annotations).toEqual([
+      expect.objectContaining({
+        path: 'modelops.yaml',
+        start_line: 7,
+        end_line: 7,
+        annotation_level: 'failure',
+        title: 'churn: gate roc_auc failed',
+        message: expect.stringMatching(/^roc_auc .* beyond the allowed degradation/),
+      }),
+      expect.objectContaining({
+        path: 'modelops.yaml',
+        start_line: 9,
+        annotation_level: 'failure',
+        title: 'churn: gate accuracy failed',
+        message: expect.stringMatching(/^accuracy 0\.\d+ is below min 0\.6$/),
+      }),
+    ]);
+    expect(second.stdout).toMatch(
+      /^::error title=churn%3A gate roc_auc failed,file=modelops\.yaml,line=7::roc_auc .*degradation/m,
+    );
+    expect(second.stdout).toMatch(
+      /^::error title=churn%3A gate accuracy failed,file=modelops\.yaml,line=9::accuracy .* below min 0\.6$/m,
+    );
+    expect(first.stdout).not.toMatch(/file=modelops\.yaml/);
     github.assertNoViolations();
   });
 });

@@ -7,6 +7,7 @@ import type { VerbDeps, VerbOutcome } from '../types.js';
 import type { EvaluateContext } from './context.js';
 import { computeMetrics, type EvaluationState } from '../../core/evaluate/index.js';
 import { computeCustomMetrics, customMetricsFor, memoizedLoader } from './custom-metrics.js';
+import { gateAnnotations, locateGates, logAnnotations } from './gate-locations.js';
 import { checkGates, verdictOf } from './gates.js';
 import { reportToGitHub } from './github-report.js';
 import type { Measured } from './measure.js';
@@ -111,7 +112,12 @@ export async function conclude(
     headline: headlineMetrics(candidate.metrics, ctx.config.models[ctx.name]?.metrics ?? [], results),
   };
   const markdown = renderEvaluationMarkdown(view);
-  const posted = options.shard ? {} : await reportToGitHub(deps, ctx.name, verdict, markdown);
+  // Gates that did not pass point at their line of modelops.yaml: ::error here, annotations on the check.
+  const annotations = options.shard
+    ? []
+    : gateAnnotations(results, await locateGates(ctx.root, ctx.config, ctx.name), ctx.name);
+  logAnnotations(deps.logger, annotations);
+  const posted = options.shard ? {} : await reportToGitHub(deps, ctx.name, verdict, markdown, annotations);
   // The content hash lets deploy check that this evidence is about the version it promotes.
   const sha256 = await sha256File(ctx.modelFile).catch(() => undefined);
   const result = {

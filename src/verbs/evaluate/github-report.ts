@@ -1,4 +1,4 @@
-import { createCheckRun } from '../../platform/github/checks.js';
+import { createCheckRun, type CheckAnnotation } from '../../platform/github/checks.js';
 import { postPullRequestReport } from '../pr-report.js';
 import type { VerbDeps } from '../types.js';
 import type { Verdict } from './gates.js';
@@ -15,12 +15,14 @@ export interface GitHubReport {
  * One sticky comment per model on the pull request (marker `evaluate:<name>`), and a check run
  * per model on the head commit, red when a gate failed. A token without `checks: write` only
  * loses the check (with a warning); the comment and the exit code still carry the verdict.
+ * `annotations` put failed gates on their lines of modelops.yaml in the check run.
  */
 export async function reportToGitHub(
   deps: VerbDeps,
   name: string,
   verdict: Verdict,
   markdown: string,
+  annotations: readonly CheckAnnotation[] = [],
 ): Promise<GitHubReport> {
   if (!deps.github) return {};
   const posted = await postPullRequestReport(deps, `evaluate:${name}`, markdown);
@@ -37,7 +39,11 @@ export async function reportToGitHub(
       status: 'completed',
       conclusion,
       ...(context.runUrl ? { detailsUrl: context.runUrl } : {}),
-      output: { title: `${name}: ${verdict}`, summary: markdown },
+      output: {
+        title: `${name}: ${verdict}`,
+        summary: markdown,
+        ...(annotations.length > 0 ? { annotations } : {}),
+      },
     });
     check = { id: run.id, conclusion };
   } catch (error) {
