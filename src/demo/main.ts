@@ -9,6 +9,7 @@ import { convertTrees } from './convert-step.js';
 import { logisticToOnnx } from './logistic-onnx.js';
 import { makeChurnData, toCsv } from './sample-data.js';
 import { trainLogistic } from './train-logistic.js';
+import { tuneStep } from './tune-step.js';
 
 /**
  * `npm run demo`: the main job end to end on an embedded default. Makes its own data and model,
@@ -190,6 +191,17 @@ async function main(): Promise<void> {
 
   step('serve: what production holds answers one KServe V2 infer request, then stops on SIGTERM');
   await serveOnce(work, gitEnv, 'churn@v1.1.0', test.rows[0]!);
+
+  step(
+    'tune: search the training script’s hyperparameters — 8 trials, 2 at a time, a journal to resume from',
+  );
+  await tuneStep({
+    dir: join(root, 'tune'),
+    train,
+    valid: test,
+    say,
+    runCli: (args, cwd) => runCli(args, cwd, gitEnv),
+  });
 
   step('The registry as the remote sees it (GTO-compatible annotated tags, LFS objects)');
   const tags = await git.run(['ls-remote', '--tags', pathToFileURL(remote).href]);

@@ -41,5 +41,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/churn probability for that customer: 0\.\d{4}/);
     expect(stdout).toMatch(/stopped \(exit 0\)/);
     expect(stdout).toMatch(/LFS objects in the remote: 3/);
+    expect(stdout).toMatch(/study [0-9a-f]{12} \(study\.jsonl\): 8 trials — 8 complete, 0 pruned, 0 failed/);
+    expect(stdout).toMatch(/params\.best\.json: \{"learning_rate":[0-9.e-]+,"epochs":\d+,"l2":[0-9.e-]+\}/);
   }, 180_000);
 });
