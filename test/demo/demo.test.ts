@@ -31,7 +31,9 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/churn: fail — 400 rows/);
     expect(stdout).toMatch(/suspicious-model\.pkl: MALICIOUS/);
     expect(stdout).toMatch(/xgboost \(binary:logistic, 30 trees, 4 features\)/);
-    expect(stdout).toMatch(/parity passed on 400 rows of probabilities\[:, 1\]: max abs error \d\.\d+e-[7-9]/);
+    expect(stdout).toMatch(
+      /parity passed on 400 rows of probabilities\[:, 1\]: max abs error \d\.\d+e-[7-9]/,
+    );
     expect(stderr).toMatch(/opset 17 → 21/);
     expect(stdout).toMatch(/created and pushed churn#dev#1/);
     expect(stderr).toMatch(/churn has nothing in stage 'staging'/);
