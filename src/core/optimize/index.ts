@@ -22,3 +22,11 @@ export {
 export { parseBudget, withinTerm, improvement, type BudgetTerm } from './budget.js';
 export { paretoFront, type TradeOff } from './pareto.js';
 export { BUILTIN_PASSES } from './builtin-passes.js';
+export {
+  checkBudget,
+  qualityMetric,
+  rankCandidates,
+  type BudgetVerdict,
+  type MeasuredCandidate,
+  type Objective,
+} from './choose.js';

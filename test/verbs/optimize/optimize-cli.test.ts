@@ -1,0 +1,214 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readModel, writeModel } from '../../../src/core/onnx/index.js';
+import { runCli } from '../../support/cli-runner.js';
+import { makeMlp, randoms } from '../../core/optimize/make-models.js';
+
+interface Row {
+  name: string;
+  status: string;
+  reason?: string;
+  size?: number;
+  latency_p50?: number;
+  latency_p95?: number;
+  metrics?: Record<string, number>;
+  pareto: boolean;
+  chosen: boolean;
+}
+
+/** Rows labelled by the model itself, so the original scores accuracy 1 and lossy passes may not. */
+function labelledCsv(rows: number, labelOf: (x: Float32Array) => number): string {
+  const x = randoms(rows * 8, 5);
+  const lines = ['a,b,c,d,e,f,g,h,label'];
+  for (let r = 0; r < rows; r++) {
+    const row = x.slice(r * 8, r * 8 + 8);
+    lines.push([...Array.from(row, (v) => v.toFixed(4)), labelOf(row)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('modelops optimize (CLI)', () => {
+  let dir: string;
+  const original = writeModel(makeMlp({ hidden: 128 }));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'modelops-optimize-'));
+    writeFileSync(join(dir, 'mlp.onnx'), original);
+    // The label is the argmax of the first three features: learnable, not the model's own output.
+    writeFileSync(
+      join(dir, 'val.csv'),
+      labelledCsv(200, (x) => [x[0]!, x[1]!, x[2]!].indexOf(Math.max(x[0]!, x[1]!, x[2]!))),
+    );
+    writeFileSync(join(dir, 'narrow.csv'), 'a,b,c,label\n1,2,3,0\n4,5,6,1\n');
+  });
+
+  it('measures every candidate against the original, picks the smallest and writes it', async () => {
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'out/small.onnx',
+        '--passes',
+        'graph,int8,fp16,prune:sparsity=0.3,dead-code',
+        '--data',
+        'val.csv',
+        '--label-column',
+        'label',
+        '--objective',
+        'size',
+        '--latency-runs',
+        '5',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = run.json as { candidates: Row[]; chosen: string; output: string; quality_metric: string };
+    const rows = result.candidates;
+    expect(rows[0]).toMatchObject({ name: 'original', status: 'original', size: original.length });
+    // dead-code alone finds nothing: skipped; in combinations it leaves the model as it is.
+    expect(rows.find((r) => r.name === 'dead-code')).toMatchObject({
+      status: 'skipped',
+      reason: 'dead-code: no dead nodes or unused initializers',
+    });
+    expect(rows.find((r) => r.name === 'int8+dead-code')).toMatchObject({ status: 'ok' });
+    const names = rows.map((r) => r.name);
+    expect(names).toHaveLength(13); // original + prune × {–, int8, fp16} × graph, minus the empty one, + dead-code alone
+    expect(names).toEqual(
+      expect.arrayContaining(['dead-code+graph', 'int8+dead-code', 'prune+fp16+dead-code+graph']),
+    );
+    expect(names).not.toContain('int8+fp16');
+    for (const row of rows.filter((r) => r.status === 'ok' || r.status === 'original')) {
+      expect(row.latency_p50).toBeGreaterThan(0);
+      expect(row.latency_p95).toBeGreaterThanOrEqual(row.latency_p50!);
+      expect(row.metrics?.accuracy).toBeGreaterThanOrEqual(0);
+    }
+    const chosen = rows.find((r) => r.chosen)!;
+    expect(chosen.name).toBe(result.chosen);
+    const measured = rows.filter((r) => r.status === 'ok');
+    expect(chosen.size).toBe(Math.min(...measured.map((r) => r.size!)));
+    expect(chosen.size!).toBeLessThan(original.length * 0.6);
+    expect(result.quality_metric).toBe('accuracy');
+    expect(rows.some((r) => r.pareto)).toBe(true);
+    const written = readFileSync(join(dir, 'out/small.onnx'));
+    expect(written.length).toBeLessThanOrEqual(chosen.size! + 200); // + metadata stamp
+    const model = readModel(written);
+    expect(model.metadataProps.find((p) => p.key === 'modelops.optimize')?.value).toBe(chosen.name);
+    expect(readFileSync(join(dir, 'mlp.onnx')).equals(Buffer.from(original))).toBe(true);
+  }, 120_000);
+
+  it('prints the table with Pareto marks in text mode', async () => {
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'fast.onnx',
+        '--passes',
+        'graph,fp16',
+        '--latency-runs',
+        '5',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^mlp\.onnx: chose (graph|fp16|fp16\+graph): /);
+    expect(run.stdout).toMatch(
+      /candidate\s+status\s+size\s+×size\s+p50 ms\s+p95 ms\s+×p50\s+max \|Δ\|\s+metric\s+pareto/,
+    );
+    expect(run.stdout).toMatch(/^original\s+baseline\s+\d+\.\d KiB\s+1\.00×/m);
+    expect(run.stdout).toMatch(/Latency: batch 1, 5 interleaved runs on synthetic input\./);
+  }, 60_000);
+
+  it('exits 1 with the table when no candidate meets the budget', async () => {
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'never.onnx',
+        '--passes',
+        'prune:sparsity=0.95',
+        '--data',
+        'val.csv',
+        '--budget',
+        'accuracy=+50%',
+        '--latency-runs',
+        '3',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode).toBe(1);
+    const result = run.json as { candidates: Row[]; chosen: null; verdict: string; output: null };
+    expect(result).toMatchObject({ chosen: null, verdict: 'no-candidate', output: null });
+    expect(result.candidates[1]).toMatchObject({ name: 'prune', status: 'over-budget' });
+    expect(() => readFileSync(join(dir, 'never.onnx'))).toThrow();
+  }, 60_000);
+
+  it.each([
+    [['--budget', 'accuracy=-0.5%'], /--budget accuracy=-0\.5% needs data/],
+    [['--data', 'val.csv', '--budget', 'accuracy=half'], /--budget 'accuracy=half' is not metric=±amount/],
+    [['--data', 'missing.csv'], /data file not found: missing\.csv/],
+    [['--passes', 'int9'], /--passes: 'int9' is not a pass/],
+    [['--passes', 'prune:sparsity=2'], /prune sparsity 2 is not a fraction/],
+    [
+      ['--data', 'narrow.csv', '--passes', 'int8-static'],
+      /narrow\.csv gives 3 value\(s\) per row for model input 'x'.*takes 8/,
+    ],
+    [['--output', 'mlp.onnx'], /--output mlp\.onnx is the model itself/],
+  ])(
+    'bad input %j → one line, exit 2',
+    async (args, message) => {
+      const output = args.includes('--output') ? [] : ['--output', 'bad.onnx'];
+      const run = await runCli(['optimize', '--model', 'mlp.onnx', ...output, ...args], { cwd: dir });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(
+        run.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn')),
+      ).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it('skips a pass the model lacks operators for, and says so', async () => {
+    // Only Softmax on the input: no weights to prune or quantize.
+    const { buildModel, makeNode } = await import('../../../src/core/onnx/index.js');
+    const bare = buildModel({
+      inputs: [{ name: 'x', elementType: 'float', shape: ['batch', 8] }],
+      outputs: [{ name: 'y', elementType: 'float', shape: ['batch', 8] }],
+      nodes: [makeNode('Softmax', ['x'], ['y'])],
+    });
+    writeFileSync(join(dir, 'bare.onnx'), writeModel(bare));
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'bare.onnx',
+        '--output',
+        'bare-out.onnx',
+        '--passes',
+        'prune,int8',
+        '--latency-runs',
+        '3',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode).toBe(1);
+    const rows = (run.json as { candidates: Row[] }).candidates;
+    expect(rows.find((r) => r.name === 'prune')).toMatchObject({
+      status: 'skipped',
+      reason: 'prune: no float32 MatMul, Gemm or Conv weight initializer',
+    });
+    expect(rows.find((r) => r.name === 'int8')).toMatchObject({ status: 'skipped' });
+  }, 60_000);
+});
