@@ -27,3 +27,4 @@ export { decodeUbjson } from './ubjson.js';
 export { readLightgbmText, LIGHTGBM_OBJECTIVES, float32AtMost } from './lightgbm-text.js';
 export { readXgboostModel, XGBOOST_OBJECTIVES } from './xgboost-json.js';
 export type { Link, Tree, TreeEnsemble } from './tree-ensemble.js';
+export { checkDeclared, parseDeclared, type DeclaredValue } from './declared-signature.js';

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import {
   convertModel,
   featuresOf,
   isConvertSource,
   type ConversionInfo,
+  checkDeclared,
+  parseDeclared,
   parseTolerances,
   type ConvertSource,
   type ParitySummary,
@@ -13,6 +15,7 @@ import {
 import { ModelFormatError, UsageError } from '../../core/errors.js';
 import {
   checkModel,
+  extractSignature,
   loadModelFile,
   saveModelFile,
   setMetadata,
@@ -142,6 +145,7 @@ async function converted(
       `${shown(inputPath)}: the model is malformed: ${problems.slice(0, 3).join('; ')}`,
     );
   }
+  checkDeclaredSignature(model, inputs);
   const opset = await applyOpset(model, inputs, parts);
   await mkdir(dirname(outputPath), { recursive: true });
   const location = inputs['external-data'] as string | undefined;
@@ -190,6 +194,13 @@ async function exported(inputs: ParsedInputs, deps: VerbDeps, parts: ConvertPart
   const exportedModel = await runExporter(parseExporter(raw), outputPath, deps);
   const { seconds, model } = exportedModel;
   let bytes = exportedModel.bytes;
+  try {
+    checkDeclaredSignature(model, inputs);
+  } catch (error) {
+    // What the exporter wrote is not the model that was declared: leave no file that looks converted.
+    await rm(outputPath, { force: true });
+    throw error;
+  }
   const opset = await applyOpset(model, inputs, parts);
   if (opset) {
     // The exporter's file is replaced atomically by the upgraded model.
@@ -209,6 +220,27 @@ async function exported(inputs: ParsedInputs, deps: VerbDeps, parts: ConvertPart
     info: opset ? { ...info, opset } : info,
     seconds,
   };
+}
+
+/** `--expect-inputs` / `--expect-outputs`: the model must have the declared names, types and shapes. */
+function checkDeclaredSignature(model: ModelProto, inputs: ParsedInputs): void {
+  const wantInputs = inputs['expect-inputs'] as string | undefined;
+  const wantOutputs = inputs['expect-outputs'] as string | undefined;
+  if (!wantInputs && !wantOutputs) return;
+  const signature = extractSignature(model);
+  const problems = [
+    ...checkDeclared('input', wantInputs ? parseDeclared(wantInputs, 'expect-inputs') : [], signature.inputs),
+    ...checkDeclared(
+      'output',
+      wantOutputs ? parseDeclared(wantOutputs, 'expect-outputs') : [],
+      signature.outputs,
+    ),
+  ];
+  if (problems.length > 0) {
+    throw new UsageError(`the model does not match its declaration: ${problems.join('; ')}`, {
+      fix: 'export the inputs and outputs you declared (names, types, shapes), or correct the declaration',
+    });
+  }
 }
 
 /**

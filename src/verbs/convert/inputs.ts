@@ -47,6 +47,18 @@ export const CONVERT_INPUTS: readonly InputSpec[] = [
     type: 'string',
   },
   {
+    name: 'expect-inputs',
+    description:
+      'The inputs the model must have, separated by ";": name: type[dims], e.g. "input: float[N, 4]" (a symbolic dim or ? accepts any size). A mismatch exits 2 and, for from=command, removes what the exporter wrote.',
+    type: 'string',
+  },
+  {
+    name: 'expect-outputs',
+    description:
+      'The outputs the model must have, e.g. "label: int64[N]; probabilities: float[N, 2]"; checked like expect-inputs.',
+    type: 'string',
+  },
+  {
     name: 'opset',
     description:
       'Upgrade the ONNX default-domain opset to this version (7–23), rewriting operators whose signature changed; refused when onnxruntime cannot run the result. Empty: keep the opset the conversion produced.',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,33 @@ describe('modelops convert --from command', () => {
     const none = await runCli(['convert', '--from', 'command', '--output', 'm.onnx'], { cwd: dir });
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(/--from command needs --exporter/);
+  });
+
+  it('checks the declared inputs and outputs; a mismatch exits 2 and leaves no output file', async () => {
+    const ok = await convert('["cp", "exported.onnx", "{output}"]', [
+      '--expect-inputs',
+      'input: float[N, 2]',
+      '--expect-outputs',
+      'variable: float[?, 1]',
+    ]);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    rmSync(join(dir, 'out/model.onnx'));
+    const wrong = await convert('["cp", "exported.onnx", "{output}"]', [
+      '--expect-inputs',
+      'input: float[N, 3]',
+      '--expect-outputs',
+      'logits: float[N, 1]; variable: int64[N, 1]',
+    ]);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /the model does not match its declaration: input 'input' has 2 at axis 1, declared 3; output 'logits' was declared but the model has none \(its outputs: variable\); output 'variable' is float, declared int64/,
+    );
+    expect(existsSync(join(dir, 'out/model.onnx'))).toBe(false);
+    const syntax = await convert('["cp", "exported.onnx", "{output}"]', [
+      '--expect-inputs',
+      'input float[2]',
+    ]);
+    expect(syntax.exitCode).toBe(2);
+    expect(syntax.stderr).toMatch(/--expect-inputs 'input float\[2\]' is not name: type\[dims\]/);
   });
 });
