@@ -9,6 +9,7 @@ import { conclude } from './conclude.js';
 import { customMetricStates, customMetricsFor, memoizedLoader, requireMergeable } from './custom-metrics.js';
 import { EVALUATE_INPUTS, EVALUATE_OUTPUTS } from './inputs.js';
 import { measure, type MeasuredModel, type OpenDataset } from './measure.js';
+import { predictionsFormat } from './result-files.js';
 import { defaultStatePath, mergeShardFiles, writeShardFile } from './shard-state.js';
 
 /** Parts the verb loads lazily; tests pass their own. */
@@ -41,6 +42,7 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
       const merge = (inputs.merge as string[] | undefined) ?? [];
       if (merge.length > 0) return mergeRun(merge, inputs, deps);
       const ctx = await resolveEvaluateContext(inputs, deps);
+      if (inputs['write-predictions']) predictionsFormat(String(inputs['write-predictions']));
       const baseline = await resolveBaseline({
         spec: inputs.baseline as string | undefined,
         cwd: deps.cwd,

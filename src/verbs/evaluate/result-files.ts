@@ -13,12 +13,7 @@ import type { KeptRows } from './run-models.js';
  * the file's extension. For error analysis, and as soft labels for distillation.
  */
 export async function writePredictions(path: string, task: Task, kept: KeptRows): Promise<number> {
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.csv' && ext !== '.jsonl') {
-    throw new UsageError(`--write-predictions ${path}: the extension must be .csv or .jsonl`, {
-      fix: 'name the file predictions.csv or predictions.jsonl',
-    });
-  }
+  const ext = predictionsFormat(path);
   const predicted = kept.yPred ?? predictedFromScores(task, kept.yScore ?? []);
   const scores = kept.yPred ? undefined : kept.yScore;
   const lines: string[] = [];
@@ -44,6 +39,17 @@ export async function writePredictions(path: string, task: Task, kept: KeptRows)
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, lines.join('\n') + '\n');
   return kept.row.length;
+}
+
+/** The format of a --write-predictions path by its extension; checked before the model runs. */
+export function predictionsFormat(path: string): '.csv' | '.jsonl' {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.csv' && ext !== '.jsonl') {
+    throw new UsageError(`--write-predictions ${path}: the extension must be .csv or .jsonl`, {
+      fix: 'name the file predictions.csv or predictions.jsonl',
+    });
+  }
+  return ext;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { EVALUATE_INPUTS } from '../../../src/verbs/evaluate/inputs.js';
 import { parseInputs } from '../../../src/verbs/parse-inputs.js';
 import { linearModelBytes } from '../../support/models.js';
 import { localDeps, tempDir } from './helpers.js';
-import { softmaxModelBytes } from './helpers.js';
+import { regressionModelBytes, softmaxModelBytes } from './helpers.js';
 
 const parseArgs = (argv: string[]) =>
   parseInputs('evaluate', EVALUATE_INPUTS, argvInputSource('evaluate', EVALUATE_INPUTS, argv).source);
@@ -140,13 +140,48 @@ describe('evaluate: predictions, DVC metrics file, model card', () => {
     expect(card).toContain('# iris');
   });
 
-  it('refuses a predictions file that is neither .csv nor .jsonl', async () => {
-    const dir = await tempDir({ 'model.onnx': linearModelBytes(), 'eval.csv': CSV });
+  it('refuses a predictions file that is neither .csv nor .jsonl before running the model', async () => {
+    // A model that cannot load proves the refusal comes first.
+    const dir = await tempDir({ 'model.onnx': 'not a model', 'eval.csv': CSV });
     await expect(
       createEvaluateVerb().run(
         parseArgs(['--model', 'model.onnx', '--data', 'eval.csv', '--write-predictions', 'p.txt']),
         localDeps(dir),
       ),
-    ).rejects.toThrow(/\.csv or \.jsonl/);
+    ).rejects.toThrow('--write-predictions p.txt: the extension must be .csv or .jsonl');
+  });
+
+  it("regression, one shard: the shard's rows with their file row numbers; an old file is replaced whole", async () => {
+    const lines = ['x0,x1,y'];
+    for (let r = 0; r < 10; r++) lines.push(`${r},${r % 3},${2 * r - 1}`);
+    const dir = await tempDir({
+      'model.onnx': regressionModelBytes([1.5, -0.5], 0.25),
+      'eval.csv': lines.join('\n') + '\n',
+      'p.csv': 'an,old,file,with,more,columns\n'.repeat(100),
+    });
+    await createEvaluateVerb().run(
+      parseArgs([
+        '--model',
+        'model.onnx',
+        '--data',
+        'eval.csv',
+        '--label-column',
+        'y',
+        '--task',
+        'regression',
+        '--shard',
+        '2/3',
+        '--write-predictions',
+        'p.csv',
+      ]),
+      localDeps(dir),
+    );
+    const written = (await readFile(join(dir, 'p.csv'), 'utf8')).trim().split('\n');
+    expect(written[0]).toBe('row,label,prediction');
+    // Shard 2/3 holds rows 1, 4, 7 (row % 3 = 1); prediction = float32(1.5 x0 − 0.5 x1 + 0.25).
+    expect(written.slice(1).map((l) => l.split(',').map(Number))).toEqual(
+      [1, 4, 7].map((r) => [r, 2 * r - 1, Math.fround(1.5 * r - 0.5 * (r % 3) + 0.25)]),
+    );
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
