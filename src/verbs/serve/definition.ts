@@ -35,7 +35,15 @@ export const serveVerb: VerbDefinition = {
       },
       deps,
     );
-    const served = await loadServedModel({ ...model, createSession });
+    const threads = inputs.threads === undefined ? undefined : Number(inputs.threads);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+      throw new UsageError(`--threads ${threads} is not a positive whole number`, {
+        fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
+      });
+    const served = await loadServedModel({
+      ...model,
+      createSession: (bytes, options) => createSession(bytes, { ...options, threads }),
+    });
     // From here the server owns the session: a failed start releases it.
     const server = await startServer({
       models: [served],

@@ -36,6 +36,12 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
     default: '0',
   },
   {
+    name: 'threads',
+    description:
+      "onnxruntime threads inside one operator. Default: onnxruntime's choice (one per core); 1 leaves the other cores to the HTTP/gRPC side and its clients, often faster on a busy host.",
+    type: 'number',
+  },
+  {
     name: 'host',
     description: 'Address to listen on. Loopback by default; anything else exposes the model to the network.',
     type: 'string',
