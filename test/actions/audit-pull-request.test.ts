@@ -41,7 +41,8 @@ describe('audit on pull_request: changed files only, one sticky comment', () => 
       ref: 'refs/pull/9/merge',
       apiUrl: github.url,
       inputs: { format: 'json', 'report-file': 'audit.json' },
-      extraEnv: repo.env,
+      // The runner names the action's own repository and ref; rule links follow them.
+      extraEnv: { ...repo.env, GITHUB_ACTION_REPOSITORY: 'octo-org/modelops-fork', GITHUB_ACTION_REF: 'v1' },
     });
 
   it('reports the changed model in a comment, then updates that comment when the PR is fixed', async () => {
@@ -66,7 +67,7 @@ describe('audit on pull_request: changed files only, one sticky comment', () => 
       '| models/churn/model.pkl | pickle | **malicious** | 1 | PICKLE-DANGEROUS-GLOBAL: posix.system |',
     );
     expect(body).toMatch(
-      /\| critical \| \[PICKLE-DANGEROUS-GLOBAL\]\(\S+audit\.md#pickle-dangerous-global\) \| models\/churn\/model\.pkl \| @[^|]+ \| .*posix\.system/,
+      /\| critical \| \[PICKLE-DANGEROUS-GLOBAL\]\(https?:\/\/[^/]+\/octo-org\/modelops-fork\/blob\/v1\/docs\/actions\/audit\.md#pickle-dangerous-global\) \| models\/churn\/model\.pkl \| @[^|]+ \| .*posix\.system/,
     );
     expect(body).not.toContain('legacy.pkl');
 

@@ -4,6 +4,7 @@
  * member path, and a tool notification per file that could not be scanned.
  */
 import { ruleInfo } from './rules.js';
+import { auditDocsUrl, ruleDocsUrl } from './rule-docs.js';
 import { createHash } from 'node:crypto';
 import type { FileReport, Finding, FindingSeverity } from './types.js';
 
@@ -26,6 +27,8 @@ export interface SarifOptions {
    * scanning matches against the checkout. Defaults to the report's path.
    */
   uriOf?: (report: FileReport) => string;
+  /** The rules page that helpUri and informationUri point at (default: auditDocsUrl()). */
+  docsUrl?: string;
 }
 
 export function toSarif(
@@ -34,6 +37,7 @@ export function toSarif(
   options: SarifOptions = {},
 ): Record<string, unknown> {
   const uriOf = (report: FileReport) => toUri(options.uriOf?.(report) ?? report.path);
+  const docsUrl = options.docsUrl ?? auditDocsUrl();
   const ids = [...new Set(reports.flatMap((r) => r.findings.map((f) => f.rule)))].sort();
   const rules = ids.map((id) => {
     const info = ruleInfo(id);
@@ -42,7 +46,7 @@ export function toSarif(
       name: id.toLowerCase().replace(/(^|-)([a-z])/g, (_, _d: string, c: string) => c.toUpperCase()),
       shortDescription: { text: info.title },
       defaultConfiguration: { level: LEVEL[info.severity] },
-      helpUri: `https://github.com/OWNER/modelops/blob/main/docs/actions/audit.md#${id.toLowerCase()}`,
+      helpUri: ruleDocsUrl(id, docsUrl),
       properties: {
         tags: ['security', 'supply-chain', ...(info.cwe ? [`external/cwe/cwe-${info.cwe}`] : [])],
         'security-severity': SECURITY_SEVERITY[info.severity],
@@ -96,7 +100,7 @@ export function toSarif(
           driver: {
             name: 'modelops-audit',
             semanticVersion: toolVersion,
-            informationUri: 'https://github.com/OWNER/modelops/blob/main/docs/actions/audit.md',
+            informationUri: docsUrl,
             rules,
           },
         },

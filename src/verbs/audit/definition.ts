@@ -14,6 +14,7 @@ import { findFiles, MODEL_EXTENSIONS } from './find-files.js';
 import { LfsIntegrity } from './lfs-integrity.js';
 import { AUDIT_INPUTS, AUDIT_OUTPUTS } from './inputs.js';
 import { renderAuditSummary, renderAuditText } from './render.js';
+import { auditDocsFor } from './docs-link.js';
 
 declare const MODELOPS_VERSION: string;
 const VERDICT_ORDER: readonly Verdict[] = ['clean', 'suspicious', 'inconclusive', 'malicious'];
@@ -100,7 +101,8 @@ export const auditVerb: VerbDefinition = {
           title: `modelops audit: ${f.rule}`,
         });
 
-    const summary = renderAuditSummary(reports, failed, failLevel, changed);
+    const docsUrl = auditDocsFor(deps.env);
+    const summary = renderAuditSummary(reports, failed, failLevel, changed, docsUrl);
     const comment = await postPullRequestReport(deps, 'audit', summary);
     const version = typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : 'dev';
     const result = {
@@ -115,7 +117,7 @@ export const auditVerb: VerbDefinition = {
     const format = String(inputs.format);
     const rendered =
       format === 'sarif'
-        ? JSON.stringify(await sarifReport(reports, absolute, deps.cwd, version), null, 2)
+        ? JSON.stringify(await sarifReport(reports, absolute, deps.cwd, version, docsUrl), null, 2)
         : format === 'json'
           ? JSON.stringify(result, null, 2)
           : renderAuditText(reports, failed, failLevel);
@@ -145,9 +147,11 @@ async function sarifReport(
   absolute: ReadonlyMap<FileReport, string>,
   cwd: string,
   version: string,
+  docsUrl: string,
 ): Promise<Record<string, unknown>> {
   const root = (await new GitCli({ cwd }).run(['rev-parse', '--show-toplevel']).catch(() => cwd)).trim();
   return toSarif(reports, version, {
+    docsUrl,
     uriOf: (report) => {
       const path = absolute.get(report);
       return path ? relative(root, path) : report.path;

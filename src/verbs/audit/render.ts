@@ -1,8 +1,7 @@
 import type { FileReport } from '../../core/audit/types.js';
 import { severityRank } from '../../core/audit/types.js';
 import { codeSpan, escapeMarkdown } from '../../core/report/markdown.js';
-
-const RULES_DOC = 'https://github.com/OWNER/modelops/blob/main/docs/actions/audit.md';
+import { auditDocsUrl, ruleDocsUrl } from '../../core/audit/rule-docs.js';
 
 const ICON: Record<FileReport['verdict'], string> = {
   clean: 'clean',
@@ -42,6 +41,7 @@ export function renderAuditSummary(
   failed: boolean,
   failLevel: string,
   changes?: { base: string; head: string },
+  docsUrl: string = auditDocsUrl(),
 ): string {
   const scope = changes
     ? `Files changed in ${codeSpan(`${changes.base.slice(0, 12)}..${changes.head.slice(0, 12)}`)}. `
@@ -72,14 +72,14 @@ export function renderAuditSummary(
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    ...findingsTable(reports),
+    ...findingsTable(reports, docsUrl),
   ].join('\n');
 }
 
 const MAX_FINDING_ROWS = 50;
 
 /** Every finding at medium or above (capped), worst first, linked to its rule's documentation. */
-function findingsTable(reports: readonly FileReport[]): string[] {
+function findingsTable(reports: readonly FileReport[], docsUrl: string): string[] {
   const all = reports
     .filter((r) => !r.allowlisted)
     .flatMap((r) => r.findings.map((f) => ({ r, f })))
@@ -90,7 +90,7 @@ function findingsTable(reports: readonly FileReport[]): string[] {
     .slice(0, MAX_FINDING_ROWS)
     .map(
       ({ r, f }) =>
-        `| ${f.severity} | [${f.rule}](${RULES_DOC}#${f.rule.toLowerCase()}) | ${escapeMarkdown(r.path)} | ${escapeMarkdown(
+        `| ${f.severity} | [${f.rule}](${ruleDocsUrl(f.rule, docsUrl)}) | ${escapeMarkdown(r.path)} | ${escapeMarkdown(
           [f.member, f.offset !== undefined ? `@${f.offset}` : ''].filter(Boolean).join(' '),
         )} | ${escapeMarkdown(f.message)} |`,
     );

@@ -1,137 +1,162 @@
-// SARIF output checked with ajv against a schema written from the SARIF 2.1.0 specification's
-// required properties (sarifLog, run, tool, toolComponent, reportingDescriptor, result, location,
-// physicalLocation, artifactLocation, region, message) — enough for GitHub code scanning upload.
+// SARIF output validated against the official SARIF 2.1.0 JSON schema (sarif-2.1.0-rtm.5.json,
+// the schema Microsoft's @microsoft/jest-sarif ships; read from node_modules, never copied here),
+// twice: with the draft-04 ajv 6 setup that package itself uses, and with our ajv 8. Negative
+// controls prove the validators reject broken logs. GitHub's extra demand (a startLine on every
+// result) is not in the schema and is asserted on its own.
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toSarif } from '../../../src/core/audit/sarif.js';
+import { auditDocsUrl, MODELOPS_REPOSITORY_URL } from '../../../src/core/audit/rule-docs.js';
 import { scanBytes } from '../../../src/core/audit/scan-file.js';
+import { auditDocsFor } from '../../../src/verbs/audit/docs-link.js';
+import { renderAuditSummary } from '../../../src/verbs/audit/render.js';
 import { callPickle, makeZip } from './pickle-writer.js';
 
-const message = { type: 'object', required: ['text'], properties: { text: { type: 'string' } } };
-const SARIF_SUBSET = {
-  type: 'object',
-  required: ['version', 'runs'],
-  properties: {
-    version: { const: '2.1.0' },
-    $schema: { type: 'string', format: 'uri' },
-    runs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['tool'],
-        properties: {
-          tool: {
-            type: 'object',
-            required: ['driver'],
-            properties: {
-              driver: {
-                type: 'object',
-                required: ['name'],
-                properties: {
-                  name: { type: 'string' },
-                  rules: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      required: ['id'],
-                      properties: {
-                        id: { type: 'string' },
-                        shortDescription: message,
-                        defaultConfiguration: {
-                          type: 'object',
-                          properties: { level: { enum: ['none', 'note', 'warning', 'error'] } },
-                        },
-                        properties: { type: 'object' },
-                      },
-                    },
-                  },
-                },
-              },
+const require = createRequire(import.meta.url);
+const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+const SCHEMA = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+
+type Validate = (log: unknown) => { valid: boolean; errors: unknown[] };
+
+/** ajv 6 as @microsoft/jest-sarif configures it: draft-04 meta-schema, schemaId auto. */
+function draft04Validator(): Validate {
+  const fromPackage = createRequire(require.resolve('@microsoft/jest-sarif/package.json'));
+  const Ajv6 = fromPackage('ajv') as new (options: object) => {
+    addMetaSchema(schema: object): void;
+    compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] | null };
+  };
+  const ajv = new Ajv6({ schemaId: 'auto', validateSchema: false, allErrors: true });
+  ajv.addMetaSchema(fromPackage('ajv/lib/refs/json-schema-draft-04.json') as object);
+  const validate = ajv.compile(SCHEMA);
+  return (log) => ({ valid: validate(log), errors: validate.errors ?? [] });
+}
+
+/**
+ * ajv 8 on the same schema: it only uses keywords whose meaning draft-04 and draft-07 share (the
+ * test checks that), so the draft-04 `id` becomes `$id` and nothing else changes.
+ */
+function ajv8Validator(): Validate {
+  const { id, $schema: _draft, ...rest } = SCHEMA;
+  // The schema's patterns are ECMA-262 regexes without the u flag (one of them is invalid with it).
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile({ $id: id as string, ...rest } as object);
+  return (log) => ({ valid: validate(log), errors: validate.errors ?? [] });
+}
+
+function keywordsOf(schema: unknown, out = new Set<string>(), parent = ''): Set<string> {
+  if (Array.isArray(schema)) schema.forEach((s) => keywordsOf(s, out, parent));
+  else if (schema && typeof schema === 'object')
+    for (const [k, v] of Object.entries(schema)) {
+      if (parent !== 'properties' && parent !== 'definitions') out.add(k);
+      keywordsOf(v, out, k);
+    }
+  return out;
+}
+
+const VALIDATORS: [string, Validate][] = [
+  ['ajv 6 draft-04 (as @microsoft/jest-sarif)', draft04Validator()],
+  ['ajv 8', ajv8Validator()],
+];
+
+async function sampleReports() {
+  return [
+    await scanBytes(callPickle('os', 'system'), 'evil.pkl'),
+    await scanBytes(
+      makeZip([{ name: 'archive/data.pkl', data: callPickle('builtins', 'eval') }]),
+      'models/x.pt',
+    ),
+    await scanBytes(Buffer.from('junk'), 'junk.bin'),
+    await scanBytes(Buffer.from('BZh91AY&SY' + 'x'.repeat(30), 'latin1'), 'model pkl#1.bz2'),
+  ];
+}
+
+describe('the official SARIF 2.1.0 schema', () => {
+  it('is the published 2.1.0 schema and uses only keywords draft-04 and draft-07 read alike', () => {
+    expect(SCHEMA.title).toMatch(/SARIF\) Version 2\.1\.0/);
+    expect(Object.keys(SCHEMA.definitions as object).length).toBeGreaterThan(40);
+    const shared = [
+      '$schema',
+      'title',
+      'id',
+      'description',
+      'additionalProperties',
+      'type',
+      'properties',
+      'format',
+      'enum',
+      'minItems',
+      'uniqueItems',
+      'items',
+      '$ref',
+      'required',
+      'definitions',
+      'minimum',
+      'maximum',
+      'default',
+      'pattern',
+      'anyOf',
+      'oneOf',
+    ];
+    expect([...keywordsOf(SCHEMA)].filter((k) => !shared.includes(k))).toEqual([]);
+  });
+
+  it.each(VALIDATORS)('%s rejects broken logs (negative controls)', (_, validate) => {
+    const ok = { version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [] }] };
+    expect(validate(ok).valid).toBe(true);
+    expect(validate({ ...ok, version: '2.0.0' }).valid).toBe(false);
+    const badLevel = {
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }],
+    };
+    expect(validate(badLevel).valid).toBe(false);
+    const noMessage = {
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'R' }] }],
+    };
+    expect(validate(noMessage).valid).toBe(false);
+    const badRegion = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'x' } },
+          results: [
+            {
+              message: { text: 'm' },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'a' }, region: { startLine: 0 } } }],
             },
-          },
-          results: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['message', 'locations', 'partialFingerprints'],
-              properties: {
-                ruleId: { type: 'string' },
-                ruleIndex: { type: 'integer', minimum: -1 },
-                level: { enum: ['none', 'note', 'warning', 'error'] },
-                message,
-                locations: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      physicalLocation: {
-                        type: 'object',
-                        properties: {
-                          artifactLocation: { type: 'object', properties: { uri: { type: 'string' } } },
-                          region: {
-                            type: 'object',
-                            // GitHub code scanning needs a start line on every result (SARIF validator rule GH1003).
-                            required: ['startLine'],
-                            properties: {
-                              byteOffset: { type: 'integer', minimum: 0 },
-                              byteLength: { type: 'integer', minimum: 0 },
-                              startLine: { type: 'integer', minimum: 1 },
-                            },
-                          },
-                        },
-                      },
-                      logicalLocations: {
-                        type: 'array',
-                        items: {
-                          type: 'object',
-                          properties: { fullyQualifiedName: { type: 'string' }, kind: { type: 'string' } },
-                        },
-                      },
-                    },
-                  },
-                },
-                partialFingerprints: { type: 'object', additionalProperties: { type: 'string' } },
-              },
-            },
-          },
-          invocations: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['executionSuccessful'],
-              properties: {
-                executionSuccessful: { type: 'boolean' },
-                toolExecutionNotifications: {
-                  type: 'array',
-                  items: { type: 'object', required: ['message'], properties: { message } },
-                },
-              },
-            },
-          },
+          ],
         },
-      },
-    },
-  },
-};
+      ],
+    };
+    expect(validate(badRegion).valid).toBe(false);
+  });
+
+  it.each(VALIDATORS)('%s accepts audit SARIF for every kind of report', async (_, validate) => {
+    const sarif = toSarif(await sampleReports(), '0.1.0', {
+      docsUrl: auditDocsUrl('https://github.example/acme/modelops', 'v1'),
+    });
+    const { valid, errors } = validate(sarif);
+    expect(errors).toEqual([]);
+    expect(valid).toBe(true);
+  });
+});
 
 describe('SARIF 2.1.0', () => {
-  it('validates and locates findings by file, byte offset and member', async () => {
-    const reports = [
-      await scanBytes(callPickle('os', 'system'), 'evil.pkl'),
-      await scanBytes(
-        makeZip([{ name: 'archive/data.pkl', data: callPickle('builtins', 'eval') }]),
-        'models/x.pt',
-      ),
-      await scanBytes(Buffer.from('junk'), 'junk.bin'),
-    ];
+  it('locates findings by file, byte offset and member; a startLine on every result (GitHub)', async () => {
+    const reports = await sampleReports();
     const sarif = toSarif(reports, '0.1.0');
-    const ajv = new Ajv({ strict: false, validateFormats: false });
-    const valid = ajv.validate(SARIF_SUBSET, sarif);
-    expect(ajv.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
     const run = (sarif.runs as Array<Record<string, never>>)[0]!;
     const results = run.results as unknown as Array<Record<string, unknown>>;
     expect(results.length).toBe(2);
+    for (const r of results)
+      for (const l of r.locations as Array<{ physicalLocation: { region: { startLine?: number } } }>)
+        expect(l.physicalLocation.region.startLine).toBe(1);
+    const notes = (run.invocations as unknown as Array<{ toolExecutionNotifications: unknown[] }>)[0]!;
+    expect(notes.toolExecutionNotifications.length).toBe(2);
     expect(JSON.stringify(results[1])).toContain('"fullyQualifiedName":"archive/data.pkl"');
     expect(JSON.stringify(run)).toContain('external/cwe/cwe-502');
 
@@ -167,5 +192,47 @@ describe('SARIF 2.1.0', () => {
     expect(fingerprint(toSarif([a], '0.1.0'))).toBe(fingerprint(toSarif([b], '0.1.0')));
     const sarif = toSarif([a], '0.1.0', { uriOf: () => 'models/my model#1.pkl' });
     expect(JSON.stringify(sarif)).toContain('"uri":"models/my%20model%231.pkl"');
+  });
+});
+
+describe('rule help links', () => {
+  it('come from MODELOPS_REPOSITORY_URL by default, one anchor per rule', async () => {
+    const sarif = toSarif(await sampleReports(), '0.1.0') as {
+      runs: Array<{
+        tool: { driver: { informationUri: string; rules: Array<{ id: string; helpUri: string }> } };
+      }>;
+    };
+    const driver = sarif.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe(`${MODELOPS_REPOSITORY_URL}/blob/main/docs/actions/audit.md`);
+    for (const rule of driver.rules)
+      expect(rule.helpUri).toBe(
+        `${MODELOPS_REPOSITORY_URL}/blob/main/docs/actions/audit.md#${rule.id.toLowerCase()}`,
+      );
+    expect(driver.rules.map((r) => r.id)).toContain('PICKLE-DANGEROUS-GLOBAL');
+  });
+
+  it("in Actions they point at the running action's repository and ref; outside, at the constant", () => {
+    expect(
+      auditDocsFor({
+        GITHUB_SERVER_URL: 'https://ghe.example.com',
+        GITHUB_ACTION_REPOSITORY: 'acme/modelops-fork',
+        GITHUB_ACTION_REF: 'v1.2.0',
+      }),
+    ).toBe('https://ghe.example.com/acme/modelops-fork/blob/v1.2.0/docs/actions/audit.md');
+    expect(auditDocsFor({ GITHUB_ACTION_REPOSITORY: 'acme/modelops' })).toBe(
+      'https://github.com/acme/modelops/blob/main/docs/actions/audit.md',
+    );
+    // A local action (`uses: ./`) has no action repository: the project's own docs.
+    expect(auditDocsFor({ GITHUB_ACTION_REPOSITORY: '', GITHUB_REPOSITORY: 'user/app' })).toBe(
+      auditDocsUrl(),
+    );
+    expect(auditDocsFor({ GITHUB_ACTION_REPOSITORY: 'not a repo' })).toBe(auditDocsUrl());
+  });
+
+  it('the job summary links each finding to the same page', async () => {
+    const docs = auditDocsUrl('https://github.com/acme/modelops', 'v1');
+    const md = renderAuditSummary(await sampleReports(), true, 'high', undefined, docs);
+    expect(md).toContain(`[PICKLE-DANGEROUS-GLOBAL](${docs}#pickle-dangerous-global)`);
+    expect(md).not.toContain('OWNER');
   });
 });
