@@ -12,7 +12,7 @@ export function mainHelp(version: string): string {
     '',
     'Verbs:',
     ...verbs,
-    `  (planned: ${PLANNED_VERBS.join(', ')})`,
+    ...(PLANNED_VERBS.length > 0 ? [`  (planned: ${PLANNED_VERBS.join(', ')})`] : []),
     '',
     'Every verb accepts:',
     '  --json          print one result object on stdout (logs go to stderr)',

@@ -43,6 +43,11 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
     summary: 'convert a model into ONNX (XGBoost JSON/UBJSON, linear coefficients) and prove parity on data',
     load: async () => (await import('./convert/definition.js')).convertVerb,
   },
+  optimize: {
+    summary:
+      'make a model smaller or faster (graph, int8, fp16, pruning); measure every candidate, keep the best inside a budget',
+    load: async () => (await import('./optimize/definition.js')).optimizeVerb,
+  },
   tune: {
     summary:
       'hyperparameter search over your training command: parallel trials, pruning, resumable journal, Actions matrix',
@@ -56,7 +61,7 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
 };
 
 /** The verbs the product plans; listed by `--help` so nobody wonders where they went. */
-export const PLANNED_VERBS = ['optimize'] as const;
+export const PLANNED_VERBS: readonly string[] = [];
 
 export function verbNames(): string[] {
   return Object.keys(VERB_CATALOG);

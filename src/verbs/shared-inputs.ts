@@ -44,6 +44,6 @@ export const HEAD_INPUT: InputSpec = {
 export const OUTPUT_INPUT: InputSpec = {
   name: 'output',
   description:
-    'evaluate: the model output to score (default: the first tensor output with a floating-point type, else the first tensor output). convert: the path of the ONNX model to write.',
+    'evaluate: the model output to score (default: the first tensor output with a floating-point type, else the first tensor output). convert: the path of the ONNX model to write. optimize: the path the chosen model is written to (never the model itself).',
   type: 'string',
 };
