@@ -1,6 +1,7 @@
 import { compareSemver } from '../../core/registry/semver.js';
 import type { ResolvedVersion } from '../../core/registry/version-ref.js';
 import type { GitTag } from '../../platform/git/index.js';
+import { deploymentHistory, deploymentLines, type EnvironmentHistory } from './deployments.js';
 import { evidenceView, signatureLines, type EvidenceView } from './evidence-view.js';
 
 export interface ShowResult extends EvidenceView {
@@ -22,6 +23,8 @@ export interface ShowResult extends EvidenceView {
   /** parent: the previous version of the model; next: the one after it. */
   lineage: { parent: string | null; next: string | null };
   deregisteredBy: { tag: string; date: string | null; actor: string | null } | null;
+  /** The model's deployment history per environment (every version), from its stage tags. */
+  deployments: EnvironmentHistory[];
 }
 
 /** One version: evidence from its tag message, its stages, its place in the lineage. */
@@ -56,6 +59,7 @@ export function showVersion(resolved: ResolvedVersion, tags: ReadonlyMap<string,
           actor: evidenceView(deregisterTag).actor,
         }
       : null,
+    deployments: deploymentHistory(model, tags),
   };
 }
 
@@ -94,5 +98,9 @@ export function renderShowText(r: ShowResult): string {
     values.forEach((text, i) => lines.push(`  ${(i === 0 ? label : '').padEnd(13)} ${text}`));
   }
   if (!r.evidence) lines.push('  (no modelops evidence in the tag message: made by GTO or by hand)');
+  if (r.deployments.length > 0) {
+    lines.push(`deployments of ${r.name}:`);
+    lines.push(...deploymentLines(r.deployments).map((l) => `  ${l}`));
+  }
   return lines.join('\n');
 }

@@ -52,6 +52,28 @@ export function renderRegistrySummary(r: RegistryResult): string {
           ],
         ),
         '',
+        ...(r.deployments.length > 0
+          ? [
+              `#### Deployments of ${md(r.name)}`,
+              '',
+              table(
+                ['environment', '#', 'event', 'version', 'actor', 'date', 'evidence', 'tag'],
+                r.deployments.flatMap((env) =>
+                  env.events.map((e) => [
+                    md(env.environment),
+                    e.counter === null ? '—' : String(e.counter),
+                    e.action,
+                    e.action === 'unassign' ? `${md(e.from)} → —` : `${md(e.from)} → ${md(e.version)}`,
+                    md(e.actor),
+                    md(e.date),
+                    md(e.evidence),
+                    codeSpan(e.tag),
+                  ]),
+                ),
+              ),
+              '',
+            ]
+          : []),
       ].join('\n');
     case 'history':
       return [
