@@ -399,9 +399,17 @@ export class CsvScanner {
   private fieldCountError(fields: number, line: number): UsageError {
     const header = this.names.length;
     const found = fields > header ? `more than ${header}` : `${fields}`;
-    return new UsageError(`${this.path}:${line}: row has ${found} fields but the header has ${header}`, {
-      fix: 'give every row one field per header column (quote fields that contain commas)',
-    });
+    // Name the column where the row and the header part ways.
+    const where =
+      fields > header
+        ? `a field past the last column '${this.names[header - 1]}'`
+        : `no value for column '${this.names[fields]}'${header - fields > 1 ? ` and ${header - fields - 1} more` : ''}`;
+    return new UsageError(
+      `${this.path}:${line}: row has ${found} fields but the header has ${header} (${where})`,
+      {
+        fix: 'give every row one field per header column (quote fields that contain commas)',
+      },
+    );
   }
 
   private unterminated(): UsageError {

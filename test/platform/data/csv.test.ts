@@ -100,10 +100,13 @@ describe('CSV reader', () => {
 
   it('rejects ragged rows, text after a closing quote and unterminated quotes with file:line', async () => {
     expect((await readError(await csvFile('few.csv', 'a,b\n1,2\n3\n'))).message).toMatch(
-      /few\.csv:3: row has 1 fields but the header has 2/,
+      /few\.csv:3: row has 1 fields but the header has 2 \(no value for column 'b'\)/,
+    );
+    expect((await readError(await csvFile('fewer.csv', 'a,b,c\n1,2,3\n4\n'))).message).toMatch(
+      /fewer\.csv:3: row has 1 fields but the header has 3 \(no value for column 'b' and 1 more\)/,
     );
     expect((await readError(await csvFile('many.csv', 'a,b\n1,2,3\n'))).message).toMatch(
-      /many\.csv:2: .*more than 2/,
+      /many\.csv:2: row has more than 2 fields but the header has 2 \(a field past the last column 'b'\)/,
     );
     expect((await readError(await csvFile('after.csv', 'a,b\n"x"y,2\n'))).message).toMatch(
       /after\.csv:2: .*closing quote/,

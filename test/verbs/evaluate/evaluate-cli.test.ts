@@ -144,7 +144,7 @@ describe('modelops evaluate (CLI, real files)', () => {
     [
       'a non-numeric cell',
       'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.1,oops,0.3,0.4,0\n',
-      /row 2, column 'b'|line 3.*column 'b'|'b'.*line 3/,
+      /^modelops evaluate: error: bad\.csv: row 2, column 'b': "oops" is not a number — /,
     ],
     [
       'a missing label column',
@@ -154,10 +154,20 @@ describe('modelops evaluate (CLI, real files)', () => {
     [
       'a wrong column count',
       'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.1,0.2,0.3,1\n',
-      /bad\.csv:3: row has 4 fields but the header has 5/,
+      /bad\.csv:3: row has 4 fields but the header has 5 \(no value for column 'label'\) — /,
     ],
-    ['an empty file', '', /empty|no header|no data rows|no columns/i],
-    ['a header only', 'a,b,c,d,label\n', /no data rows/],
+    [
+      'a row with an extra field',
+      'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.1,0.2,0.3,0.4,1,9\n',
+      /bad\.csv:3: row has more than 5 fields but the header has 5 \(a field past the last column 'label'\)/,
+    ],
+    [
+      'a missing label value',
+      'a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,\n',
+      /^modelops evaluate: error: bad\.csv: row 2, label column 'label': missing is not /,
+    ],
+    ['an empty file', '', /bad\.csv is empty — write a header row naming the columns/],
+    ['a header only', 'a,b,c,d,label\n', /bad\.csv has no data rows — /],
     [
       'the wrong feature count',
       'a,b,c,label\n0.1,0.2,0.3,1\n',
