@@ -74,6 +74,39 @@ describe('modelops tune (built CLI)', () => {
     );
   });
 
+  it('two processes sharing one journal: whole lines only, every trial finished, the budget kept', async () => {
+    const dir = makeWorkdir();
+    const args = [
+      'tune',
+      ...flags,
+      '--sampler',
+      'random',
+      '--trials',
+      '6',
+      '--parallel',
+      '2',
+      '--study',
+      's.jsonl',
+    ];
+    const [a, b] = await Promise.all([
+      runCli([...args, '--seed', '1'], { cwd: dir }),
+      runCli([...args, '--seed', '2'], { cwd: dir }),
+    ]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(b.exitCode, b.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 's.jsonl'), 'utf8').trim().split('\n');
+    const records = lines.map((l) => JSON.parse(l) as { type: string; trial?: string; id?: string });
+    // Both may write the header when they start at once: the same study, so the same line.
+    expect(new Set(records.filter((r) => r.type === 'study').map((r) => r.id)).size).toBe(1);
+    const started = records.filter((r) => r.type === 'start').map((r) => r.trial);
+    const ended = records.filter((r) => r.type === 'end').map((r) => r.trial);
+    expect(new Set(ended)).toEqual(new Set(started));
+    // Each process counts the other's running trials; a simultaneous first read may overshoot by
+    // at most one batch of the other process.
+    expect(started.length).toBeGreaterThanOrEqual(6);
+    expect(started.length).toBeLessThanOrEqual(8);
+  });
+
   it('--help lists the flags', async () => {
     const run = await runCli(['tune', '--help'], { cwd: makeWorkdir() });
     expect(run.exitCode).toBe(0);
