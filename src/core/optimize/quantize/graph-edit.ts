@@ -94,8 +94,12 @@ export interface WeightUse {
   node: NodeProto;
   op: WeightOp;
   weight: TensorProto;
-  /** The output-channel axis of the weight: per-channel quantization keeps one scale along it. */
-  axis: number;
+  /**
+   * The output-channel axis of the weight: per-channel quantization keeps one scale along it.
+   * Undefined where only one scale works: batched (3-D+) MatMul weights, whose per-column zero
+   * points onnxruntime's fused integer MatMul rejects.
+   */
+  axis: number | undefined;
 }
 
 /**
@@ -113,7 +117,7 @@ export function findWeightUses(graph: GraphProto, ops: readonly WeightOp[]): Wei
     if (!weight || inputs.has(weight.name) || isExternal(weight)) continue;
     if (weight.dataType !== TensorProto_DataType.FLOAT) continue;
     const rank = weight.dims.length;
-    if (op === 'MatMul' && rank >= 2) uses.push({ node, op, weight, axis: rank - 1 });
+    if (op === 'MatMul' && rank >= 2) uses.push({ node, op, weight, axis: rank === 2 ? 1 : undefined });
     if (op === 'Gemm' && rank === 2)
       uses.push({ node, op, weight, axis: attrInt(node, 'transB', 0) ? 0 : 1 });
     if (op === 'Conv' && rank >= 3) uses.push({ node, op, weight, axis: 0 });

@@ -69,9 +69,14 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
     if (rewrite) rewrites.set(use.node, rewrite);
   }
   if (rewrites.size === 0) {
+    const convs = findWeightUses(graph, ['Conv']).length;
     return {
       kind: 'skipped',
-      reason: 'no MatMul or Gemm node multiplies an activation by a 2-D float weight initializer',
+      reason:
+        convs > 0
+          ? `dynamic int8 covers MatMul and Gemm; the model's ${convs} Conv need int8-static or int8-weight`
+          : 'no MatMul or Gemm node multiplies an activation by a 2-D float weight initializer ' +
+            '(Gemm: without transA, with beta ≠ 1 only on a constant bias)',
     };
   }
 

@@ -163,9 +163,10 @@ function quantizedBias(
   if (!bias || bias.dataType !== use.weight.dataType || bias.dims.length !== 1) return undefined;
   if (use.op === 'Gemm' && (attrFloat(node, 'alpha', 1) !== 1 || attrFloat(node, 'beta', 1) !== 1))
     return undefined;
-  const stored = store.store(use.weight, axis);
+  if (use.op === 'MatMul' || use.axis === undefined) return undefined;
   const channels = use.weight.dims.map(Number)[use.axis]!;
-  if (Number(bias.dims[0]) !== channels || use.op === 'MatMul') return undefined;
+  if (Number(bias.dims[0]) !== channels) return undefined;
+  const stored = store.store(use.weight, axis);
   const values = tensorValues(bias) as Float32Array;
   const scales = Float32Array.from({ length: axis === undefined ? 1 : channels }, (_, c) =>
     Math.fround(activationScale * stored.quantized.scales[c]!),
