@@ -164,14 +164,23 @@ function spawnTrial(
       env: { ...command.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
+      // Its own process group, so a stop reaches the workers a training script forks too.
+      detached: true,
     });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
     let stopReason: 'pruned' | 'timeout' | 'aborted' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (reason: 'pruned' | 'timeout' | 'aborted') => {
       if (stopReason) return;
       stopReason = reason;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = command.timeoutMs ? setTimeout(() => stop('timeout'), command.timeoutMs) : undefined;
     const onAbort = () => stop('aborted');

@@ -25,6 +25,12 @@ if (mode === 'silent') { console.log('training done, no metric'); process.exit(0
 if (mode === 'nan') { console.log('{"loss": NaN}'); process.exit(0); }
 if (mode === 'inf') { console.log('{"loss": Infinity, "acc": 1}'); process.exit(0); }
 if (mode === 'crash') { console.error('CUDA out of memory'); process.exit(3); }
+if (mode === 'fork') {
+  const worker = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  require('fs').writeFileSync('worker.pid', String(worker.pid));
+  setTimeout(() => {}, 60000);
+  return;
+}
 if (mode === 'sleep') { setTimeout(() => console.log(JSON.stringify({ loss })), 60000); return; }
 if (mode === 'file') { require('fs').writeFileSync(process.env.MODELOPS_METRICS_FILE, JSON.stringify({ loss: loss + 100 })); process.exit(0); }
 for (let step = 1; step <= 3; step++) console.log(JSON.stringify({ step, loss: loss + (3 - step) }));

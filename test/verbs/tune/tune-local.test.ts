@@ -169,6 +169,27 @@ describe('modelops tune (local trials)', () => {
     });
   });
 
+  it('stopping a trial stops the workers it forked (its process group)', async () => {
+    const dir = makeWorkdir();
+    const outcome = await tune(base(['--trials', '1', '--timeout', '1']), makeDeps(dir, { MODE: 'fork' }));
+    expect((outcome.result as unknown as Result).trials[0]).toMatchObject({
+      state: 'failed',
+      error: 'timed out after 1 s',
+    });
+    const pid = Number(readFileSync(join(dir, 'worker.pid'), 'utf8'));
+    // Gone, or a zombie waiting for init to reap it (its parent died first).
+    const state = () => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+      } catch {
+        return 'gone';
+      }
+    };
+    for (let i = 0; i < 50 && !['gone', 'Z'].includes(state()!); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(['gone', 'Z']).toContain(state());
+  });
+
   it('a pruner stops a trial at an intermediate step (SIGTERM) and the trial is recorded pruned', async () => {
     const dir = makeWorkdir();
     const steps: number[] = [];
