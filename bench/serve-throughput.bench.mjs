@@ -10,7 +10,10 @@
 // skews one round, not the result; ratios are medians of each round's ratio to that round's raw.
 // The whole set runs once per onnxruntime thread setting in BENCH_SERVE_THREADS (default
 // "default,1"; the raw loop and the server always use the same one).
-// Env: BENCH_SERVE_CONNECTIONS (default 4). Writes bench/results/serve-throughput.json.
+// Besides wall-clock throughput, each case records rows per CPU second of the process doing the
+// work (the server's own process_cpu_seconds_total; the raw loop's process.cpuUsage), which a
+// busy shared machine disturbs far less than wall-clock rates.
+// Env: BENCH_SERVE_CONNECTIONS (default 4). Writes bench/results/serve-throughput-b<B>.json.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,7 +64,14 @@ function serve(args) {
   });
 }
 
+/** CPU seconds the server process has used (all threads), from its own /metrics. */
+async function serverCpu(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)[1]);
+}
+
 async function load(url, body, headers, rows, clients = connections) {
+  const cpuBefore = await serverCpu(url);
   const result = await autocannon({
     url: `${url}/v2/models/mlp/infer`,
     method: 'POST',
@@ -72,8 +82,10 @@ async function load(url, body, headers, rows, clients = connections) {
   });
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
   const perSecond = result['2xx'] / (result.duration || seconds);
+  const cpu = (await serverCpu(url)) - cpuBefore;
   return {
     rows_per_s: perSecond * rows,
+    rows_per_cpu_s: (result['2xx'] * rows) / cpu,
     requests_per_s: perSecond,
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
@@ -103,16 +115,19 @@ try {
       const tensor = new ort.Tensor('float32', rowsOf(batch), [batch, 256]);
       await session.run({ x: tensor });
       const times = [];
+      const cpuBefore = process.cpuUsage();
       const end = performance.now() + seconds * 1000;
       while (performance.now() < end) {
         const t0 = performance.now();
         await session.run({ x: tensor });
         times.push(performance.now() - t0);
       }
+      const cpu = process.cpuUsage(cpuBefore);
       times.sort((a, b) => a - b);
       const total = times.reduce((a, b) => a + b, 0);
       return {
         rows_per_s: (times.length * batch * 1000) / total,
+        rows_per_cpu_s: (times.length * batch * 1e6) / (cpu.user + cpu.system),
         p50_ms: percentile(times, 50),
         p99_ms: percentile(times, 99),
       };
@@ -185,6 +200,7 @@ try {
     for (const [name, list] of Object.entries(samples)) {
       summary[name] = {
         rows_per_s: Math.round(median(list.map((s) => s.rows_per_s))),
+        rows_per_cpu_s: Math.round(median(list.map((s) => s.rows_per_cpu_s))),
         p50_ms: Number(median(list.map((s) => s.p50_ms)).toFixed(2)),
         p99_ms: Number(median(list.map((s) => s.p99_ms)).toFixed(2)),
         ...(name === 'raw'
@@ -192,6 +208,11 @@ try {
           : {
               ratio_to_raw: Number(
                 median(list.map((s, i) => s.rows_per_s / samples.raw[i].rows_per_s)).toFixed(3),
+              ),
+              // Rows per CPU second of the server process against the raw loop's: what the server
+              // costs per row, whatever share of the cores a shared machine gave it.
+              cpu_efficiency_to_raw: Number(
+                median(list.map((s, i) => s.rows_per_cpu_s / samples.raw[i].rows_per_cpu_s)).toFixed(3),
               ),
             }),
       };
@@ -222,7 +243,10 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results/serve-throughput.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(
+    join(here, `results/serve-throughput-b${batch}.json`),
+    JSON.stringify(result, null, 2) + '\n',
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -84,6 +84,21 @@ export class Histogram implements Metric {
   }
 }
 
+/** A value read when the metrics are rendered (process CPU time, memory). */
+class Sampled implements Metric {
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+    private readonly type: 'counter' | 'gauge',
+    private readonly read: () => number,
+  ) {}
+
+  render(lines: string[]): void {
+    header(lines, this.name, this.help, this.type);
+    lines.push(`${this.name} ${formatNumber(this.read())}`);
+  }
+}
+
 /** A set of metrics rendered together, in registration order. */
 export class MetricsRegistry {
   private readonly metrics: Metric[] = [];
@@ -94,6 +109,11 @@ export class MetricsRegistry {
 
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
     return this.add(new Histogram(name, help, buckets));
+  }
+
+  /** A counter or gauge without labels whose value is read at each render. */
+  sampled(name: string, help: string, type: 'counter' | 'gauge', read: () => number): void {
+    this.add(new Sampled(name, help, type, read));
   }
 
   /** The whole registry in text format 0.0.4, ending with a newline. */

@@ -24,7 +24,7 @@ const REQUESTS = [1, 2, 4, 8, 16, 32, 64, 128];
 
 export function createServeMetrics(): ServeMetrics {
   const registry = new MetricsRegistry();
-  return {
+  const metrics: ServeMetrics = {
     registry,
     requests: registry.counter(
       'modelops_infer_requests_total',
@@ -57,4 +57,21 @@ export function createServeMetrics(): ServeMetrics {
     ),
     sessionRuns: registry.counter('modelops_session_runs_total', 'onnxruntime session.run calls, by model.'),
   };
+  // The usual process metrics, under their conventional names, so dashboards find them.
+  registry.sampled(
+    'process_cpu_seconds_total',
+    'User and system CPU time of the server process (all threads, onnxruntime included), in seconds.',
+    'counter',
+    () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
+  );
+  registry.sampled(
+    'process_resident_memory_bytes',
+    'Resident memory of the server process, in bytes.',
+    'gauge',
+    () => process.memoryUsage.rss(),
+  );
+  return metrics;
 }

@@ -202,6 +202,10 @@ describe('KServe V2 server over onnxruntime', () => {
     ).toBe(ok + count('400')!);
     expect(sampleValue(exposition, 'modelops_session_runs_total', { model: 'churn' })).toBe(ok);
     expect(sampleValue(exposition, 'modelops_batch_size_sum', { model: 'churn' })).toBe(2 * ok);
+    expect(exposition.types.get('process_cpu_seconds_total')).toBe('counter');
+    expect(sampleValue(exposition, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
+    expect(exposition.types.get('process_resident_memory_bytes')).toBe('gauge');
+    expect(sampleValue(exposition, 'process_resident_memory_bytes', {})).toBeGreaterThan(1e6);
   });
 
   it('404 for an unknown model, version or route; 405 for GET infer; 413 over the body cap', async () => {
