@@ -63,6 +63,12 @@ async function main(): Promise<void> {
       '    gates:',
       "      - { metric: roc_auc, max-degradation: '1%' }",
       '      - { metric: accuracy, min: 0.85 }',
+      'environments:',
+      '  - name: dev',
+      '    target: local # deploy smoke-tests the version on the embedded V2 server before tagging',
+      '  - name: staging',
+      '  - name: production',
+      '    requires: { gates: all, audit: clean }',
       '',
     ].join('\n'),
   );
@@ -154,43 +160,45 @@ async function main(): Promise<void> {
   );
   await convertTrees(root, train, test, (args) => runCli(args, work, gitEnv), say);
 
-  step('deploy: promote v1.1.0 through dev → staging → production, with evidence for production');
+  step('deploy: v1.0.1, then v1.1.0, through dev → staging → production, with evidence for production');
   const evaluation = join(root, 'evaluation.json');
+  const evaluation101 = join(root, 'evaluation-v1.0.1.json');
   const audit = join(root, 'audit.json');
-  await runCli(
-    ['evaluate', '--model', 'models/churn/model.onnx', ...data, '--baseline', 'churn@v1.0.0', '--json'],
-    work,
-    gitEnv,
-    {
-      saveTo: evaluation,
-    },
-  );
+  const audit101 = join(root, 'audit-v1.0.1.json');
+  const v101 = join(root, 'churn-v1.0.1.onnx');
+  await writeFile(v101, logisticToOnnx(model, train.featureNames)); // the bytes registered as v1.0.1
+  const evaluate = (file: string, saveTo: string) =>
+    runCli(
+      ['evaluate', '--model', file, '--name', 'churn', ...data, '--baseline', 'churn@v1.0.0', '--json'],
+      work,
+      gitEnv,
+      {
+        saveTo,
+      },
+    );
+  await evaluate('models/churn/model.onnx', evaluation);
+  await evaluate(v101, evaluation101);
   await runCli(['audit', 'models', '--json'], work, gitEnv, { saveTo: audit });
-  await runCli(['deploy', '--model', 'churn', '--version', 'v1.1.0', '--to', 'dev', '--push'], work, gitEnv);
-  await runCli(['deploy', '--model', 'churn', '--to', 'production', '--push'], work, gitEnv, {
-    expectExit: 2,
-  });
-  await runCli(['deploy', '--model', 'churn', '--to', 'staging', '--push'], work, gitEnv);
-  await runCli(
-    [
-      'deploy',
-      '--model',
-      'churn',
-      '--to',
-      'production',
-      '--evidence',
-      evaluation,
-      '--evidence',
-      audit,
-      '--push',
-    ],
-    work,
-    gitEnv,
-  );
+  await runCli(['audit', v101, '--json'], work, gitEnv, { saveTo: audit101 });
+  const deploy = (args: string[], expectExit = 0) =>
+    runCli(['deploy', '--model', 'churn', ...args, '--push'], work, gitEnv, { expectExit });
+  await deploy(['--version', 'v1.0.1', '--to', 'dev']);
+  await deploy(['--to', 'staging']);
+  await deploy(['--to', 'production', '--evidence', evaluation101, '--evidence', audit101]);
+  await deploy(['--version', 'v1.1.0', '--to', 'dev']);
+  await deploy(['--version', 'v1.1.0', '--to', 'production'], 2);
+  await deploy(['--to', 'staging']);
+  await deploy(['--to', 'production', '--evidence', evaluation, '--evidence', audit]);
   await runCli(['registry', 'list'], work, gitEnv);
 
   step('serve: what production holds answers one KServe V2 infer request, then stops on SIGTERM');
   await serveOnce(work, gitEnv, 'churn@v1.1.0', test.rows[0]!);
+
+  step('rollback: production goes back to the version it held before, as a new tag (history kept)');
+  await runCli(['deploy', '--model', 'churn', '--rollback', '--to', 'production', '--push'], work, gitEnv);
+  await runCli(['registry', 'show', 'churn'], work, gitEnv, {
+    format: (out) => out.slice(out.indexOf('deployments of churn:')).trimEnd().replace(/^/gm, '  '),
+  });
 
   step(
     'tune: search the training script’s hyperparameters — 8 trials, 2 at a time, a journal to resume from',

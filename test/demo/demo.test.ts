@@ -35,13 +35,23 @@ describe('npm run demo', () => {
       /parity passed on 400 rows of probabilities\[:, 1\]: max abs error \d\.\d+e-[7-9]/,
     );
     expect(stderr).toMatch(/opset 17 → 21/);
-    expect(stdout).toMatch(/created and pushed churn#dev#1/);
-    expect(stderr).toMatch(/churn has nothing in stage 'staging'/);
-    expect(stdout).toMatch(/created and pushed churn#production#3/);
+    expect(stdout).toMatch(/dev: — → v1\.0\.1; created and pushed churn#dev#1/);
+    expect(stdout).toMatch(/local smoke test passed before tagging: ready \+ one infer/);
+    expect(stdout).toMatch(/production: — → v1\.0\.1; created and pushed churn#production#3/);
+    expect(stderr).toMatch(
+      /churn v1\.1\.0 is not in staging, which production requires first \(staging holds v1\.0\.1\)/,
+    );
+    expect(stdout).toMatch(/production: v1\.0\.1 → v1\.1\.0; created and pushed churn#production#6/);
     expect(stdout).toMatch(/dev=v1\.1\.0, production=v1\.1\.0, staging=v1\.1\.0/);
     expect(stdout).toMatch(/→ HTTP 200 \{"model_name":"churn","model_version":"1\.1\.0","outputs":\[/);
     expect(stdout).toMatch(/churn probability for that customer: 0\.\d{4}/);
     expect(stdout).toMatch(/stopped \(exit 0\)/);
+    expect(stdout).toMatch(
+      /churn: roll back — production: v1\.1\.0 → v1\.0\.1; created and pushed churn#production#7/,
+    );
+    expect(stdout).toMatch(
+      /production: v1\.0\.1 now\n(.*\n){2}\s+#7 rollback v1\.1\.0 → v1\.0\.1 by .+ \(churn#production#7\) — rollback/,
+    );
     expect(stdout).toMatch(/LFS objects in the remote: 3/);
     expect(stdout).toMatch(/study [0-9a-f]{12} \(study\.jsonl\): 8 trials — 8 complete, 0 pruned, 0 failed/);
     expect(stdout).toMatch(/params\.best\.json: \{"learning_rate":[0-9.e-]+,"epochs":\d+,"l2":[0-9.e-]+\}/);
