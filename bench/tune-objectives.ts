@@ -35,6 +35,10 @@ export function hartmann6(p: Params): number {
 }
 
 export const OBJECTIVES = {
+  quadratic: {
+    fn: (p: Params) => ((p.x as number) - 1.3) ** 2 + ((p.y as number) + 2.1) ** 2,
+    space: { x: { type: 'float', low: -5, high: 5 }, y: { type: 'float', low: -5, high: 5 } },
+  },
   branin: {
     fn: branin,
     space: { x1: { type: 'float', low: -5, high: 10 }, x2: { type: 'float', low: 0, high: 15 } },

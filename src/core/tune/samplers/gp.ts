@@ -13,12 +13,13 @@ export interface GpOptions {
   nCandidates?: number;
   /** Fit on at most this many completed trials (the best ones), to bound the O(n³) cost. Default 200. */
   maxObservations?: number;
+  /** Losses enter the fit standardized (default) or as normal scores of their ranks (robust to outliers). */
+  warp?: 'standard' | 'rank';
 }
 
 /**
  * Bayesian optimization with a Gaussian process, for small continuous budgets: fit the GP
- * (gp-model.ts) to the completed trials' losses (rank-warped, then standardized so a heavy tail
- * cannot flatten the model), maximize log expected improvement by scoring random candidates and
+ * (gp-model.ts) to the completed trials' standardized losses, maximize log expected improvement by scoring random candidates and
  * perturbations of the best trials, then hill-climb from the five best. Discrete values are snapped
  * before scoring, so the acquisition sees what will run. Running trials and earlier members of a
  * batch enter at the model's mean ("kriging believer"), which collapses the variance there and
@@ -66,7 +67,10 @@ function optimize(
   const ranked = [...done].sort((a, b) => sign * a.value! - sign * b.value!);
   const kept = ranked.slice(0, options.maxObservations ?? 200);
   const xs = kept.map((t) => encode(t.params));
-  const ys = warp(kept.map((t) => sign * t.value!));
+  const ys = warp(
+    kept.map((t) => sign * t.value!),
+    options.warp ?? 'standard',
+  );
   let gp = GaussianProcess.fit(xs, ys);
   const pending = study.trials.filter(
     (t) => t.state === 'running' && modelled.every(({ name }) => name in t.params),
@@ -111,8 +115,8 @@ function optimize(
   return Object.fromEntries(modelled.map(({ name, spec }, q) => [name, fromUnit(spec, winner.x[q]!)]));
 }
 
-/** Ranks → normal scores blended with the standardized values: robust to outliers, keeps magnitudes. */
-function warp(losses: number[]): Float64Array {
+/** Standardized losses, or the normal scores of their ranks. */
+function warp(losses: number[], kind: 'standard' | 'rank'): Float64Array {
   const n = losses.length;
   const mean = losses.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(losses.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1)) || 1;
@@ -121,8 +125,7 @@ function warp(losses: number[]): Float64Array {
   order.forEach((i, r) => (ranks[i] = normalQuantile((r + 0.5) / n)));
   return Float64Array.from(losses, (y, i) => {
     const z = (y - mean) / sd;
-    // Below the median keep the real differences (where the optimum is); above it, ranks.
-    return ranks[i]! < 0 ? Math.min(z, ranks[i]!) : ranks[i]!;
+    return kind === 'standard' ? z : ranks[i]!;
   });
 }
 
@@ -137,7 +140,7 @@ export function logEi(u: number, s: number): number {
   return Math.log(s) - 0.5 * z * z - LOG_SQRT_2PI - 2 * Math.log(-z);
 }
 
-/** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9 after one refinement is not needed here). */
+/** Inverse standard normal CDF (Acklam's rational approximation, relative error below 1.2e-9). */
 function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,

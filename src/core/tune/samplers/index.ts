@@ -1,11 +1,12 @@
 import { UsageError } from '../../errors.js';
 import type { Sampler } from '../types.js';
+import { gaSampler, type GaOptions } from './ga.js';
 import { gpSampler, type GpOptions } from './gp.js';
 import { gridSampler } from './grid.js';
 import { randomSampler } from './random.js';
 import { tpeSampler, type TpeOptions } from './tpe.js';
 
-export const SAMPLER_NAMES = ['grid', 'random', 'tpe', 'gp'] as const;
+export const SAMPLER_NAMES = ['grid', 'random', 'tpe', 'gp', 'ga'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface SamplerOptions {
@@ -13,6 +14,7 @@ export interface SamplerOptions {
   seed?: number;
   tpe?: Omit<TpeOptions, 'seed'>;
   gp?: Omit<GpOptions, 'seed'>;
+  ga?: Omit<GaOptions, 'seed'>;
 }
 
 /** The sampler called `name` (as written after --sampler or sampler: in modelops.yaml). */
@@ -26,6 +28,8 @@ export function createSampler(name: string, options: SamplerOptions = {}): Sampl
       return tpeSampler({ ...options.tpe, seed: options.seed });
     case 'gp':
       return gpSampler({ ...options.gp, seed: options.seed });
+    case 'ga':
+      return gaSampler({ ...options.ga, seed: options.seed });
     default:
       throw new UsageError(`unknown sampler '${name}'`, { fix: `use one of ${SAMPLER_NAMES.join(', ')}` });
   }
@@ -35,3 +39,4 @@ export { gridSampler, enumerateGrid } from './grid.js';
 export { randomSampler } from './random.js';
 export { tpeSampler, type TpeOptions } from './tpe.js';
 export { gpSampler, type GpOptions } from './gp.js';
+export { gaSampler, type GaOptions } from './ga.js';

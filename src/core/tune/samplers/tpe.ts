@@ -6,7 +6,7 @@ import { decode, encode, makeDim, ParzenEstimator } from './parzen.js';
 
 export interface TpeOptions {
   seed?: number;
-  /** Random suggestions until this many trials finished (complete or pruned). Default 10. */
+  /** Random suggestions until this many trials finished (complete or pruned). Default 7. */
   nStartupTrials?: number;
   /** Candidates drawn from l(x) and ranked by l(x)/g(x). Default 24. */
   nEiCandidates?: number;
@@ -22,9 +22,12 @@ export interface TpeOptions {
   constantLiar?: boolean;
   /** Observation weights, oldest first. Default: 1s, or a ramp from 1/n for all but the newest 25. */
   weights?: (n: number) => Float64Array;
-  /** Score kernels by shape only, ignoring their bandwidth's normalization. Default false. */
+  /**
+   * Score kernels by shape only (a kernel's peak does not grow as its bandwidth shrinks), which keeps
+   * wide kernels and the prior competitive: more exploration. optuna 3.1 scores this way. Default true.
+   */
   scaleFree?: boolean;
-  /** Multivariate bandwidth rule (see ParzenOptions). Default 'range'. */
+  /** Multivariate bandwidth: Scott's rule on the range (optuna) or on the observations' spread (default). */
   bandwidth?: 'range' | 'spread';
 }
 
@@ -51,7 +54,7 @@ export function defaultWeights(n: number): Float64Array {
 export function tpeSampler(options: TpeOptions = {}): Sampler {
   const config = {
     seed: options.seed ?? 0,
-    nStartupTrials: options.nStartupTrials ?? 10,
+    nStartupTrials: options.nStartupTrials ?? 7,
     nEiCandidates: options.nEiCandidates ?? 24,
     gamma: options.gamma ?? defaultGamma,
     priorWeight: options.priorWeight ?? 1,
@@ -59,8 +62,8 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
     multivariate: options.multivariate ?? true,
     constantLiar: options.constantLiar ?? true,
     weights: options.weights ?? defaultWeights,
-    scaleFree: options.scaleFree ?? false,
-    bandwidth: options.bandwidth ?? 'range',
+    scaleFree: options.scaleFree ?? true,
+    bandwidth: options.bandwidth ?? 'spread',
   };
   return {
     name: 'tpe',
