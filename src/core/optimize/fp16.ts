@@ -1,7 +1,7 @@
 import { TensorProto_DataType as DataType, type NodeProto, type TensorProto } from 'onnx-buf';
 import { makeNode, makeTensor, tensorValues } from '../onnx/index.js';
 import { removeDeadCode } from './dead-code.js';
-import { cloneModel, consumers, nameMaker } from './graph-tools.js';
+import { cloneModel, consumers, defaultOpset, nameMaker } from './graph-tools.js';
 import { HALF_MAX, toHalfBits } from './half-float.js';
 import { inferElementTypes } from './infer-types.js';
 import type { ModelProto } from '../onnx/index.js';
@@ -24,13 +24,10 @@ const DATA_INPUTS: Record<string, number[] | 'all'> = {
   Identity: [0], Flatten: [0], Transpose: [0], Reshape: [0], Squeeze: [0], Unsqueeze: [0],
   Gather: [0], Slice: [0], Expand: [0], Tile: [0], Pad: [0, 2], Where: [1, 2], Split: [0],
 };
-/** Operators with outputs that are not the converted type (indices, masks, statistics). */
-const OUTPUTS: Record<string, number[]> = {
-  MaxPool: [0],
-  Dropout: [0],
-  BatchNormalization: [0],
-  LayerNormalization: [0],
-};
+/** Operators with outputs that are not the converted type (indices, masks). */
+const OUTPUTS: Record<string, number[]> = { MaxPool: [0], Dropout: [0] };
+/** Operators converted only without their optional statistics outputs (training-mode mean, variance). */
+const SINGLE_OUTPUT = new Set(['BatchNormalization', 'LayerNormalization']);
 
 /**
  * Kept in float32 by default: operators whose range or accumulation loses too much in float16
@@ -66,6 +63,8 @@ export function convertToFloat16(
   model: ModelProto,
   keep: ReadonlySet<string> = new Set(DEFAULT_KEEP_FP32),
 ): Float16Conversion | undefined {
+  // Cast before opset 6 takes its target type as a string; models that old are left alone.
+  if (defaultOpset(model) < 6) return undefined;
   const copy = cloneModel(model);
   const graph = copy.graph!;
   const types = inferElementTypes(graph);
@@ -75,6 +74,7 @@ export function convertToFloat16(
     if ((node.domain !== '' && node.domain !== 'ai.onnx') || keep.has(node.opType)) continue;
     const positions = dataInputs(node);
     if (positions.length === 0) continue;
+    if (SINGLE_OUTPUT.has(node.opType) && node.output.filter((o) => o !== '').length > 1) continue;
     if (positions.every((i) => types.get(node.input[i]!) === DataType.FLOAT)) converted.add(node);
   }
   if (converted.size === 0) return undefined;
