@@ -227,15 +227,29 @@ async function scanPickleSource(
     return;
   }
   const bytes = await src.read(0, src.size);
+  const embedded: { bytes: Uint8Array; member: string }[] = [];
   const result = scanPickleStream(bytes, {
     kind,
     limits: ctx.limits,
     sink: ctx.sink,
     deadline: ctx.deadline,
     budget: ctx.budget,
+    embedded: (inner, _offset, path) => embedded.push({ bytes: inner, member: path }),
     ...(member !== undefined ? { member } : {}),
     ...(maxPickles !== undefined ? { maxPickles } : {}),
   });
+  // A zip or compressed stream in a bytes constant is what torch.load would get from
+  // torch.storage._load_from_bytes: scan it as a file, within the nesting and nested budgets.
+  for (const e of embedded) {
+    if (ctx.depth + 1 > ctx.limits.maxNestingDepth || ctx.budget.nested <= 0) {
+      ctx.sink.unscannable(
+        `${e.member}: an embedded container past the nesting or nested-pickle budget, not scanned`,
+      );
+      continue;
+    }
+    ctx.budget.nested--;
+    await scanSource(memorySource(e.bytes), e.member, { ...ctx, depth: ctx.depth + 1 }, 'embedded', { kind });
+  }
   if (maxPickles !== undefined && result.complete && result.pickles.length < maxPickles)
     ctx.sink.add(
       finding(

@@ -34,7 +34,20 @@ export interface MachineOptions {
   report: (finding: Finding) => void;
   /** Called for byte/str constants that look like a pickle; the caller scans them within a budget. */
   nested?: (bytes: Uint8Array, offset: number) => void;
+  /**
+   * Called for byte constants that start like a container (zip, gzip, bzip2, xz, zstd): loaders
+   * such as torch.storage._load_from_bytes hand them to torch.load, so they are scanned as files.
+   */
+  embedded?: (bytes: Uint8Array, offset: number) => void;
 }
+
+const CONTAINER_MAGICS: readonly (readonly number[])[] = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x1f, 0x8b, 0x08],
+  [0x42, 0x5a, 0x68],
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+  [0x28, 0xb5, 0x2f, 0xfd],
+];
 
 export interface MachineResult {
   /** Offset just past the last opcode read. */
@@ -249,6 +262,10 @@ class Machine {
   }
 
   private maybeNested(at: number, len: number) {
+    if (this.o.embedded && len >= 8) {
+      const magic = CONTAINER_MAGICS.find((m) => m.every((b, i) => this.buf[at + i] === b));
+      if (magic) return this.o.embedded(this.buf.subarray(at, at + len), this.abs(at));
+    }
     if (!this.o.nested || len < 3) return;
     const first = this.buf[at]!;
     const last = this.buf[at + len - 1]!;

@@ -15,9 +15,17 @@ export interface PickleScanOptions {
   member?: string;
   /** Stop after this many pickles (legacy torch: the rest of the file is raw storage). */
   maxPickles?: number;
-  /** Shared across one file: how many nested pickles may still be scanned. */
+  /**
+   * Shared across one file: how many more real nested pickles (constants that parse to STOP) may
+   * be scanned. Candidates that fail to parse cost bytes, not budget: their cost is bounded by
+   * the nesting depth times the file size.
+   */
   budget?: { nested: number };
   depth?: number;
+  /** The file's sink, for what nested scans could not read (their own sink only collects). */
+  root?: ScanSink;
+  /** Byte constants that start like a container (zip, gzip …), for the caller to scan as files. */
+  embedded?: (bytes: Uint8Array, offset: number, member: string) => void;
 }
 
 export interface PickleScanResult {
@@ -35,6 +43,7 @@ const label = (member: string | undefined, index: number) =>
 export function scanPickleStream(buf: Uint8Array, o: PickleScanOptions): PickleScanResult {
   const budget = o.budget ?? { nested: o.limits.maxNestedPickles };
   const depth = o.depth ?? 0;
+  const root = o.root ?? o.sink;
   const results: MachineResult[] = [];
   let pos = 0;
   let complete = true;
@@ -47,15 +56,22 @@ export function scanPickleStream(buf: Uint8Array, o: PickleScanOptions): PickleS
       member,
       deadline: o.deadline,
       report: (f) => o.sink.add(f),
+      ...(o.embedded
+        ? { embedded: (bytes, offset) => o.embedded!(bytes, offset, `${member ?? ''}!embedded@${offset}`) }
+        : {}),
       nested: (bytes, offset) => {
-        if (depth + 1 > o.limits.maxNestingDepth || budget.nested <= 0) return;
-        budget.nested--;
-        scanNested(bytes, offset, {
-          ...o,
-          budget,
-          depth: depth + 1,
-          member: `${member ?? ''}!nested@${offset}`,
-        });
+        const where = `${member ?? ''}!nested@${offset}`;
+        // Past a cap the constant is not scanned, and the file says so: silence here would let a
+        // payload hide behind decoys (torch.storage._load_from_bytes unpickles its argument).
+        if (depth + 1 > o.limits.maxNestingDepth)
+          return root.unscannable(
+            `${where}: a constant that may be a pickle is nested deeper than ${o.limits.maxNestingDepth}, not scanned`,
+          );
+        if (budget.nested <= 0)
+          return root.unscannable(
+            `${where}: the budget of ${o.limits.maxNestedPickles} nested pickles is used up, later constants were not scanned`,
+          );
+        scanNested(bytes, offset, { ...o, budget, root, depth: depth + 1, member: where });
       },
     });
     results.push(result);
@@ -90,6 +106,7 @@ function scanNested(bytes: Uint8Array, offset: number, o: PickleScanOptions): vo
   const sink: ScanSink = { add: (f) => found.push(f), unscannable: () => {}, scanned: () => {} };
   const result = scanPickleStream(bytes, { ...o, sink, maxPickles: 1 });
   const parsed = result.pickles[0]?.stopped === true;
+  if (parsed && o.budget) o.budget.nested--;
   // A constant that merely ends in '.' is not a pickle: keep its findings only when it parsed,
   // or when they are severe enough that a partial parse already proves intent.
   const keep = found.filter((f) => parsed || f.severity === 'critical' || f.severity === 'high');
