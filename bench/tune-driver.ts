@@ -61,14 +61,17 @@ if (mode === 'quality') {
   const child = spawn(python, [worker], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
-  const { space } = JSON.parse(first.value as string) as { space: unknown };
+  const { space, direction } = JSON.parse(first.value as string) as {
+    space: unknown;
+    direction: 'minimize' | 'maximize';
+  };
   const evaluate = async (params: Params): Promise<number> => {
     child.stdin.write(JSON.stringify(params) + '\n');
     const reply = await lines.next();
     return (JSON.parse(reply.value as string) as { value: number }).value;
   };
   for (let seed = 0; seed < Number(seeds); seed++) {
-    const { curve } = await runStudy(space, sampler, seed, Number(trials), evaluate, 'maximize');
+    const { curve } = await runStudy(space, sampler, seed, Number(trials), evaluate, direction);
     console.log(JSON.stringify({ seed, curve }));
   }
   child.stdin.end();
