@@ -2,7 +2,7 @@ import { CONFIG_INPUT, GITHUB_TOKEN_INPUT } from '../shared-inputs.js';
 import type { InputSpec, OutputSpec } from '../types.js';
 
 export const SAMPLERS = ['grid', 'random', 'tpe', 'gp', 'ga'] as const;
-export const PRUNERS = ['none', 'median', 'halving'] as const;
+export const PRUNERS = ['none', 'median', 'successive-halving'] as const;
 
 export const TUNE_INPUTS: readonly InputSpec[] = [
   {
@@ -74,7 +74,7 @@ export const TUNE_INPUTS: readonly InputSpec[] = [
   {
     name: 'pruner',
     description:
-      'Stops unpromising trials early from the intermediate values they print ({"step": n, "<metric>": v}): median (below the median of earlier trials at that step) or halving (successive halving).',
+      'Stops unpromising trials early from the intermediate values they print ({"step": n, "<metric>": v}): median (worse than the median of completed trials at that step) or successive-halving.',
     type: 'string',
     default: 'none',
     choices: PRUNERS,

@@ -13,13 +13,14 @@ export interface TuneParts {
 }
 
 export async function defaultParts(): Promise<TuneParts> {
-  const [{ parseSearchSpace }, { createSampler }] = await Promise.all([
+  const [{ parseSearchSpace }, { createSampler }, { createPruner }] = await Promise.all([
     import('../../core/tune/space.js'),
     import('../../core/tune/samplers/index.js'),
+    import('../../core/tune/pruners/index.js'),
   ]);
   return {
     parseSpace: parseSearchSpace,
     createSampler,
-    createPruner: () => undefined,
+    createPruner: (name) => createPruner(name),
   };
 }

@@ -211,6 +211,21 @@ describe('modelops tune (local trials)', () => {
     expect(steps.slice(0, 3)).toEqual([1, 2, 3]);
   });
 
+  it("--pruner median (the search engine's) prunes trials worse than the median at a step, after 5 complete", async () => {
+    const dir = makeWorkdir();
+    const outcome = await tune(base(['--trials', '14', '--seed', '5', '--pruner', 'median']), makeDeps(dir));
+    const r = outcome.result as unknown as Result;
+    const pruned = r.trials.filter((t) => t.state === 'pruned');
+    expect(r.trials.slice(0, 5).map((t) => t.state)).toEqual(Array(5).fill('complete'));
+    expect(pruned.length).toBeGreaterThan(0);
+    const bestComplete = Math.min(...r.trials.filter((t) => t.state === 'complete').map((t) => t.value!));
+    for (const t of pruned) {
+      const { x, y, kind } = t.params as { x: number; y: number; kind: string };
+      expect(t.value).toBeNull();
+      expect((x - 0.3) ** 2 + (y - 2) ** 2 + (kind === 'b' ? 1 : 0)).toBeGreaterThan(bestComplete);
+    }
+  });
+
   it('a journal of another study is refused with exit 2 and the fix', async () => {
     const dir = makeWorkdir();
     await tune(base(['--trials', '1']), makeDeps(dir));
