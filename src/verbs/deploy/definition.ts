@@ -101,11 +101,13 @@ export const deployVerb: VerbDefinition = {
           plan: (fresh) => {
             last = planDeploy(fresh, request, claims?.claimedMax() ?? 0);
             if (last.status === 'unchanged' || !last.tag || !last.message || !last.commit) return null;
-            if (action !== 'unassign' && last.commit !== first.commit) {
+            if (action !== 'unassign' && (last.commit !== first.commit || first.status !== 'planned')) {
               // What was smoke-tested and rendered is no longer what would be tagged.
               throw new UsageError(
-                `${environment.name} changed while this deploy ran: ${first.version ?? '?'} was checked, now ${last.version ?? '?'} would be tagged`,
-                { fix: 're-run deploy; nothing was tagged or written' },
+                `the registry changed while this deploy ran: ${first.version ?? '?'} was checked for ${environment.name}, but ${last.version ?? '?'} would now be tagged`,
+                {
+                  fix: 're-run deploy to check and promote what is there now; nothing was tagged or written',
+                },
               );
             }
             return { tag: last.tag, message: last.message, target: last.commit };
