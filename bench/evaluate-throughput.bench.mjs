@@ -3,9 +3,9 @@
 // pre-built tensors, same MLP, same rows, same batch size. Env: BENCH_EVAL_ROWS (default 50000),
 // BENCH_EVAL_BATCH (256), BENCH_EVAL_RUNS (9), BENCH_EVAL_CLI (another build's bin/modelops.js, for
 // A/B runs). Writes bench/results/evaluate-throughput.json.
-// Runs alternate (raw, evaluate, raw, …) and the ratio is the median of each adjacent pair's
-// ratio, so a burst of load from other processes on a shared machine skews one pair, not the
-// result; the 1-minute load average is recorded beside it.
+// Runs alternate (raw, evaluate, raw without spin-waiting, …) and each ratio is the median of the
+// adjacent pairs' ratios, so a burst of load from other processes on a shared machine skews one
+// pair, not the result; the 1-minute load average is recorded beside it (before, after).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,8 +33,13 @@ try {
   execFileSync(process.execPath, [join(work, 'fixture.mjs'), work, String(rows)]);
 
   const ort = await import('onnxruntime-node');
-  const raw = async () => {
-    const session = await ort.InferenceSession.create(join(work, 'mlp.onnx'), { logSeverityLevel: 4 });
+  // `spin`: onnxruntime's default thread pool spin-waiting; evaluate's sessions turn it off (the
+  // main thread decodes and scores alongside), so raw is measured both ways.
+  const raw = async (spin) => {
+    const session = await ort.InferenceSession.create(join(work, 'mlp.onnx'), {
+      logSeverityLevel: 4,
+      ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+    });
     const x = new Float32Array(readFileSync(join(work, 'x.f32')).buffer.slice(0));
     const tensors = [];
     for (let start = 0; start < rows; start += batch) {
@@ -70,10 +75,11 @@ try {
     return JSON.parse(out).timing.rows_per_second;
   };
   const loadBefore = loadavg()[0];
-  const samples = { raw: [], evaluate: [] };
+  const samples = { raw: [], rawNoSpin: [], evaluate: [] };
   for (let i = 0; i < runs; i++) {
-    samples.raw.push(await raw());
+    samples.raw.push(await raw(true));
     samples.evaluate.push(endToEnd());
+    samples.rawNoSpin.push(await raw(false));
   }
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   const result = {
@@ -82,10 +88,14 @@ try {
     batch,
     model: 'MLP 256-512-512-10 (float32)',
     raw_session_run_rows_per_s: Math.round(median(samples.raw)),
+    raw_session_run_no_spin_rows_per_s: Math.round(median(samples.rawNoSpin)),
     evaluate_end_to_end_rows_per_s: Math.round(median(samples.evaluate)),
   };
-  result.ratio = Number(median(samples.evaluate.map((e, i) => e / samples.raw[i])).toFixed(3));
-  result.pair_ratios = samples.evaluate.map((e, i) => Number((e / samples.raw[i]).toFixed(3)));
+  const ratios = (base) => samples.evaluate.map((e, i) => e / base[i]);
+  result.ratio = Number(median(ratios(samples.raw)).toFixed(3));
+  result.ratio_vs_no_spin = Number(median(ratios(samples.rawNoSpin)).toFixed(3));
+  result.pair_ratios = ratios(samples.raw).map((r) => Number(r.toFixed(3)));
+  result.pair_ratios_vs_no_spin = ratios(samples.rawNoSpin).map((r) => Number(r.toFixed(3)));
   result.cpus = cpus().length;
   result.load_average_1m = [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))];
   console.log(JSON.stringify(result));

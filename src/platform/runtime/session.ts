@@ -42,6 +42,9 @@ export function sessionOptionsFor(options: RuntimeOptions): InferenceSession.Ses
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     ...(options.optimization ? { graphOptimizationLevel: options.optimization } : {}),
     ...(options.optimizedModelPath ? { optimizedModelFilePath: options.optimizedModelPath } : {}),
+    ...(options.spinning === undefined
+      ? {}
+      : { extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } } }),
   };
 }
 

@@ -52,7 +52,13 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { ortPath, model, options: sessionOptionsFor(options) },
+    // No spinning by default: the caller's thread works alongside (decoding, scoring), and threads
+    // spinning between runs would take the cores it needs (bench/evaluate-throughput.bench.mjs).
+    workerData: {
+      ortPath,
+      model,
+      options: sessionOptionsFor({ ...options, spinning: options.spinning ?? false }),
+    },
   });
   const channel = new Channel(worker, source);
   const ready = await channel.ready();

@@ -81,6 +81,18 @@ describe('createWorkerSession', () => {
     await Promise.all([runtime.release(), main.release()]);
   });
 
+  it('spinning on or off (the worker default is off) computes the same outputs', async () => {
+    const bytes = writeModel(makeMlp());
+    const spinning = await createWorkerSession(bytes, { spinning: true });
+    const sleeping = await createWorkerSession(bytes);
+    const main = await createSession(bytes, { spinning: false });
+    const feeds = { features: rowsToTensor(ROWS) };
+    const expected = flatValues((await main.run(feeds)).probabilities!);
+    expect(flatValues((await spinning.run(feeds)).probabilities!)).toEqual(expected);
+    expect(flatValues((await sleeping.run(feeds)).probabilities!)).toEqual(expected);
+    await Promise.all([spinning.release(), sleeping.release(), main.release()]);
+  });
+
   it('round-trips float16 as Uint16Array bit patterns', async () => {
     const model = buildModel({
       inputs: [{ name: 'h', elementType: 'float16', shape: [3] }],
