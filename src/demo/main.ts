@@ -7,6 +7,7 @@ import { createSession, rowsToTensor } from '../platform/runtime/index.js';
 import { GitCli } from '../platform/git/index.js';
 import { convertTrees } from './convert-step.js';
 import { logisticToOnnx } from './logistic-onnx.js';
+import { optimizeStep } from './optimize-step.js';
 import { makeChurnData, toCsv } from './sample-data.js';
 import { trainLogistic } from './train-logistic.js';
 import { tuneStep } from './tune-step.js';
@@ -149,6 +150,9 @@ async function main(): Promise<void> {
           .join('\n'),
     },
   );
+
+  step('optimize: every pass and combination measured against the model, the smallest inside the budget kept');
+  await optimizeStep({ root, say, runCli: (args) => runCli(args, work, gitEnv) });
 
   step('audit: the model is clean; a pickle that would run os.system is caught without being executed');
   const sample = join(root, 'suspicious-model.pkl');

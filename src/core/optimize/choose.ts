@@ -55,8 +55,10 @@ export function qualityMetric(
 
 /**
  * The Pareto-optimal rows (size, latency and, with data, the quality metric) among the original
- * and the candidates that ran, and the chosen candidate: the smallest objective value among those
- * inside the budget, the other axis breaking ties. Undefined when no candidate qualifies.
+ * and the candidates that ran, and the choice: the candidate with the smallest objective value
+ * among those inside the budget (the other axis breaking ties) — unless the original is at least
+ * as good, then the original (a candidate must earn its place). Undefined without an original or
+ * candidate to choose.
  */
 export function rankCandidates(
   rows: readonly MeasuredCandidate[],
@@ -79,16 +81,19 @@ export function rankCandidates(
     objective === 'size'
       ? [row.size ?? Infinity, row.latencyP50 ?? Infinity]
       : [row.latencyP50 ?? Infinity, row.size ?? Infinity];
+  const better = (a: MeasuredCandidate, b: MeasuredCandidate) => {
+    const [a0, a1] = key(a);
+    const [b0, b1] = key(b);
+    return a0! < b0! || (a0 === b0 && a1! < b1!);
+  };
   let chosen: number | undefined;
-  for (const { row, index } of measured) {
-    if (row.status !== 'ok') continue;
-    if (chosen === undefined) {
-      chosen = index;
-      continue;
-    }
-    const [a0, a1] = key(row);
-    const [b0, b1] = key(rows[chosen]!);
-    if (a0! < b0! || (a0 === b0 && a1! < b1!)) chosen = index;
+  // The original first: a candidate replaces it only by being strictly better.
+  const order = [...measured].sort(
+    (x, y) => Number(y.row.status === 'original') - Number(x.row.status === 'original'),
+  );
+  for (const { row, index } of order) {
+    if (row.status !== 'ok' && row.status !== 'original') continue;
+    if (chosen === undefined || better(row, rows[chosen]!)) chosen = index;
   }
   return { pareto, chosen };
 }

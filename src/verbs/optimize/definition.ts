@@ -99,7 +99,7 @@ export function createOptimizeVerb(parts: OptimizeParts = DEFAULT_PARTS): VerbDe
         data_rows: search.dataRows ?? null,
         candidates: search.rows,
         chosen: chosen?.name ?? null,
-        verdict: chosen ? 'chosen' : 'no-candidate',
+        verdict: !chosen ? 'no-candidate' : chosen.status === 'original' ? 'original' : 'chosen',
       };
       const summary = renderOptimizeSummary(report);
       const comment = await postPullRequestReport(deps, `optimize:${shown(modelPath)}`, summary);

@@ -12,7 +12,8 @@ export interface OptimizeReport {
   data_rows: number | null;
   candidates: CandidateRow[];
   chosen: string | null;
-  verdict: 'chosen' | 'no-candidate';
+  /** chosen: a candidate was written; original: none beat the original, which was written as is. */
+  verdict: 'chosen' | 'original' | 'no-candidate';
 }
 
 const kib = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
@@ -39,7 +40,7 @@ function why(row: CandidateRow): string {
 }
 
 function statusText(row: CandidateRow): string {
-  if (row.chosen) return 'chosen';
+  if (row.chosen) return row.status === 'original' ? 'kept' : 'chosen';
   return row.status === 'original' ? 'baseline' : row.status;
 }
 
@@ -47,6 +48,9 @@ function headline(r: OptimizeReport): string {
   const chosen = r.candidates.find((c) => c.chosen);
   const original = r.candidates[0]!;
   if (!chosen) return `no candidate is inside the budget${r.budget ? ` (${r.budget})` : ''}`;
+  if (chosen === original) {
+    return `kept the original: no candidate is ${r.objective === 'size' ? 'smaller' : 'faster'}${r.budget ? ' inside the budget' : ''}`;
+  }
   return `chose ${chosen.name}: ${ratio(chosen.size, original.size)} size, ${ratio(chosen.latency_p50, original.latency_p50)} p50 latency (objective ${r.objective})`;
 }
 

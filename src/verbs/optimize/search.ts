@@ -210,13 +210,21 @@ export async function searchCandidates(options: {
       latencyP50: r.latency_p50,
       metrics: r.metrics,
     }));
-    const { pareto, chosen } = rankCandidates(measured, options.objective, metric);
+    const ranked = rankCandidates(measured, options.objective, metric);
+    const { pareto } = ranked;
+    // A budget nobody meets is a failure, even though the original trivially meets it.
+    const chosen =
+      options.budget.length > 0 && !rows.some((r) => r.status === 'ok') ? undefined : ranked.chosen;
     rows.forEach((r, i) => {
       r.pareto = pareto.has(i);
       r.chosen = i === chosen;
     });
     const chosenModel =
-      chosen === undefined ? undefined : loaded.find((l) => l.row === rows[chosen])?.candidate.model;
+      chosen === undefined
+        ? undefined
+        : chosen === 0
+          ? options.original
+          : loaded.find((l) => l.row === rows[chosen])?.candidate.model;
     return {
       rows,
       chosen,

@@ -108,7 +108,15 @@ describe('Pareto front and choice', () => {
     expect(rankCandidates(rows, 'latency', undefined).chosen).toBe(4);
     // Without a quality axis the over-budget c is smaller and faster than everything: the front is c.
     expect([...rankCandidates(rows, 'size', undefined).pareto]).toEqual([3]);
-    expect(rankCandidates(rows.slice(0, 1), 'size', undefined).chosen).toBeUndefined();
+    // A candidate must beat the original to replace it; else the original is kept.
+    expect(rankCandidates(rows.slice(0, 1), 'size', undefined).chosen).toBe(0);
+    expect(
+      rankCandidates([rows[0]!, { ...rows[4]!, size: 100, latencyP50: 1 }], 'size', undefined).chosen,
+    ).toBe(0);
+    expect(
+      rankCandidates([rows[0]!, { ...rows[4]!, size: 100, latencyP50: 0.9 }], 'size', undefined).chosen,
+    ).toBe(1);
+    expect(rankCandidates([], 'size', undefined).chosen).toBeUndefined();
   });
 
   it('trades against the budget metric, else a usual one, with losses flipped', () => {
