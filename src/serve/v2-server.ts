@@ -98,7 +98,8 @@ export function createHttpHandler(
   }
 
   async function infer(req: IncomingMessage, res: ServerResponse, model: ServedModel): Promise<void> {
-    const body = await readBody(req, options.maxBodyBytes);
+    const jsonLength = Number(req.headers[HEADER_LENGTH]);
+    const body = await readBody(req, options.maxBodyBytes, Number.isSafeInteger(jsonLength) ? jsonLength : 0);
     const { json, binary } = splitBinary(body, req.headers[HEADER_LENGTH]);
     let offset = 0;
     const request = decodeInferRequest(json, model, (field, checked: CheckedInput, input) => {
@@ -194,11 +195,29 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) {
+/**
+ * Reads the whole body. With a Content-Length it goes straight into one buffer placed so that
+ * byte `alignedAt` (where binary tensor data starts) is 8-byte aligned: the tensors are then
+ * viewed in place, with no second copy — at 64 KiB+ per request, copies and the garbage they
+ * leave are a visible share of the server's CPU.
+ */
+async function readBody(req: IncomingMessage, maxBytes: number, alignedAt: number): Promise<Buffer> {
+  const declared =
+    req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  if (declared !== undefined && declared > maxBytes) {
     req.resume();
     throw new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`);
+  }
+  if (declared !== undefined && Number.isSafeInteger(declared) && declared >= 0) {
+    const pad = (8 - (alignedAt % 8)) % 8;
+    const body = Buffer.allocUnsafeSlow(pad + declared).subarray(pad);
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (size + chunk.length > declared) throw new HttpError(400, 'body is longer than its Content-Length');
+      chunk.copy(body, size);
+      size += chunk.length;
+    }
+    return size === declared ? body : body.subarray(0, size);
   }
   const chunks: Buffer[] = [];
   let size = 0;

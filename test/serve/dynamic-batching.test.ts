@@ -161,6 +161,37 @@ describe('dynamic batching', () => {
     ).toBe(2);
   });
 
+  it('a 128 KiB binary body (many socket chunks, JSON part of any length) answers what JSON answers', async () => {
+    const server = await start({ models: [await loadModel('mlp', mlpBytes([256, 32, 4]))], port: 0 });
+    const values = seeded(128 * 256, 99);
+    for (const id of ['a', 'abc', 'abcdefg']) {
+      // The id changes the JSON part's length, so the tensor bytes start at different alignments.
+      const json = Buffer.from(
+        JSON.stringify({
+          id,
+          inputs: [
+            {
+              name: 'x',
+              shape: [128, 256],
+              datatype: 'FP32',
+              parameters: { binary_data_size: values.byteLength },
+            },
+          ],
+        }),
+      );
+      const binary = await fetch(`${server.url}/v2/models/mlp/infer`, {
+        method: 'POST',
+        headers: { 'inference-header-content-length': String(json.length) },
+        body: Buffer.concat([json, Buffer.from(values.buffer)]),
+      });
+      expect(binary.status).toBe(200);
+      const viaJson = await infer(server, 'mlp', [
+        { name: 'x', shape: [128, 256], datatype: 'FP32', data: Array.from(values) },
+      ]);
+      expect(((await binary.json()) as { outputs: Output[] }).outputs).toEqual(viaJson.body.outputs);
+    }
+  });
+
   it('refuses a batch size below 1 as a usage error', async () => {
     await expect(start({ models: [], port: 0, batching: { maxBatchSize: 0 } })).rejects.toThrow(
       /max batch size 0 is not a positive integer — pass --max-batch-size 1 or more/,
