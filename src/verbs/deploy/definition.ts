@@ -40,7 +40,8 @@ export const deployVerb: VerbDefinition = {
       });
     }
     const environment = findEnvironment(environments, String(inputs.to));
-    const render = action === 'unassign' || !ctx.dryRun ? renderRequest(inputs, environment) : undefined;
+    // Parsed (and refused when bad) in a dry run too; only a real run writes.
+    const render = renderRequest(inputs, environment);
     const request: DeployRequest = {
       name,
       action,

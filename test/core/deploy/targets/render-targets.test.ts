@@ -6,6 +6,7 @@ import {
   renderServingTargets,
   type RenderInput,
 } from '../../../../src/core/deploy/targets/render-targets.js';
+import { checkRenderedUnits } from '../../../../src/core/deploy/targets/check-rendered.js';
 import { linearModelBytes } from '../../../support/models.js';
 
 /** Just enough of protobuf text format for config.pbtxt: scalars, lists of messages, [ a, b ] lists. */
@@ -127,5 +128,45 @@ describe('serving targets', () => {
       /^# churn v1\.2\.0\n[\s\S]*\| features \| float \| \[batch, 4\] \|/,
     );
     expect(renderServingTargets(input({ card: '# mine\n' }), ['edge'])[0]!.files['card.md']).toBe('# mine\n');
+  });
+});
+
+describe('rendered files are checked before anything is written', () => {
+  it('triton settings: backend onnxruntime, instance_group, max_batch_size from the environment', () => {
+    const [unit] = renderServingTargets(
+      input({ triton: { platform: 'onnxruntime', maxBatchSize: 32, instanceCount: 3 } }),
+      ['triton'],
+    );
+    const text = unit!.files['config.pbtxt'] as string;
+    expect(text).toContain('backend: "onnxruntime"');
+    expect(text).not.toContain('platform:');
+    expect(text).toContain('max_batch_size: 32');
+    expect(text).toContain('instance_group [ { count: 3 kind: KIND_AUTO } ]');
+    expect(() => checkRenderedUnits([unit!])).not.toThrow();
+  });
+
+  it('a tensor type Triton has no data_type for is refused, naming the tensor and the way out', () => {
+    const signature = {
+      inputs: [{ name: 'z', kind: 'tensor' as const, elementType: 'complex64', shape: ['batch', 2] }],
+      outputs: [{ name: 'y', kind: 'tensor' as const, elementType: 'float', shape: ['batch', 1] }],
+      opsets: [],
+    };
+    expect(() => checkRenderedUnits(renderServingTargets(input({ signature }), ['triton']))).toThrow(
+      'rendered triton file production/triton/churn/config.pbtxt gives tensor "z" a type Triton has no data_type for — change the tensor to a numeric, bool or string type, or drop triton from render.targets',
+    );
+  });
+
+  it('kserve: a storageUri without a scheme or with an unknown placeholder is refused', () => {
+    for (const storageUri of ['bucket/{name}', 's3://b/{model}/{version}'])
+      expect(() => checkRenderedUnits(renderServingTargets(input({ storageUri }), ['kserve']))).toThrow(
+        /rendered kserve file production\/kserve\/churn\.yaml has storageUri ".*", not a URI KServe can load/,
+      );
+    expect(() => checkRenderedUnits(renderServingTargets(input(), ['kserve', 'edge']))).not.toThrow();
+  });
+
+  it('edge: an empty model (an LFS pointer never fetched would be caught earlier) is refused', () => {
+    expect(() =>
+      checkRenderedUnits(renderServingTargets(input({ modelBytes: new Uint8Array() }), ['edge'])),
+    ).toThrow('rendered edge file production/edge/churn/model.onnx is missing or empty');
   });
 });
