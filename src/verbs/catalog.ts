@@ -54,7 +54,8 @@ export const VERB_CATALOG: Record<string, CatalogEntry> = {
     load: async () => (await import('./tune/definition.js')).tuneVerb,
   },
   serve: {
-    summary: 'serve a model over the KServe V2 / Open Inference Protocol (HTTP) until stopped (CLI only)',
+    summary:
+      'serve a model over the KServe V2 / Open Inference Protocol (HTTP, gRPC) until stopped (CLI only)',
     load: async () => (await import('./serve/definition.js')).serveVerb,
     cliOnly: true,
   },
