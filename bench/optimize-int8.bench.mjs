@@ -1,11 +1,12 @@
 // Dynamic int8 (`--passes int8`) side by side with fp32 on the same CPU, same process, same inputs:
 // the torch 1.13 exports of test/peers/optimize_models.py (an MLP 256-512-512-10 and a 2-layer
-// transformer encoder, d=128, 4 heads, ff 512, 32 tokens), at batch 1 and batch 32. Also records the
-// file size of int8 and int8-weight against fp32, and the QDQ form of dynamic int8 (form=qdq) that
-// lost to the integer form. Runs alternate (fp32, int8, fp32, …); the ratio is the median of each
-// adjacent pair's ratio, with the 1-minute load average beside it. Env: BENCH_INT8_RUNS (default
-// 9), BENCH_INT8_MS (time per run, default 300), BENCH_INT8_THREADS (intra-op threads to try,
-// default "0,1": onnxruntime's default and one). Writes bench/results/optimize-int8.json.
+// transformer encoder, d=128, 4 heads, ff 512, 32 tokens), at batch 1 and batch 32. Also records
+// the file size of int8 and int8-weight against fp32, the latency of weight-only int8, and the QDQ
+// form of dynamic int8 (form=qdq) that lost to the integer form. Runs alternate (fp32, int8, fp32,
+// …); the ratio is the median of each adjacent pair's ratio, with the 1-minute load average beside
+// it. Env: BENCH_INT8_RUNS (default 9), BENCH_INT8_MS (time per run, default 300),
+// BENCH_INT8_THREADS (intra-op threads to try, default "0,1": onnxruntime's default and one).
+// Writes bench/results/optimize-int8.json.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -67,8 +68,9 @@ try {
     const variants = {
       int8: quantize(model, 'int8'),
       'int8 (form=qdq)': quantize(model, 'int8', { form: 'qdq' }),
+      'int8-weight': quantize(model, 'int8-weight'),
     };
-    const weightOnly = quantize(model, 'int8-weight');
+    const weightOnly = variants['int8-weight'];
     const npy = readFileSync(join(work, `${model}.x.npy`));
     const values = 32 * shape.reduce((a, b) => a * b);
     // The data is the file's last bytes (after the NPY header); copy them into an aligned buffer.
