@@ -34,6 +34,8 @@ describe('tune on pull_request: one sticky comment per study', () => {
         },
         ref: 'refs/pull/12/merge',
         apiUrl: github.url,
+        // The runner's own token must not reach the training command (the script exits 9 if it does).
+        extraEnv: { ACTIONS_RUNTIME_TOKEN: 'runner-internal' },
         inputs: {
           space: 'space.yaml',
           'train-command': TRAIN_COMMAND,

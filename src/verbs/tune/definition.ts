@@ -139,10 +139,25 @@ function trialCommand(inputs: ParsedInputs, deps: VerbDeps, argv: string[], metr
     argv,
     metric,
     cwd: deps.cwd,
-    env: deps.env,
+    env: trialEnvironment(deps.env),
     ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
     ...(deps.env.RUNNER_TEMP ? { tempDir: deps.env.RUNNER_TEMP } : {}),
   };
+}
+
+/**
+ * The training command gets the step's environment minus what belongs to the action itself: its
+ * inputs (INPUT_*, the github-token among them) and the runner's internal tokens. A command that
+ * needs a token gets it from the workflow's `env:` like any other step.
+ */
+export function trialEnvironment(env: VerbDeps['env']): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) =>
+        !/^input_/i.test(name) &&
+        !/^ACTIONS_(RUNTIME_TOKEN|ID_TOKEN_REQUEST_|RUNTIME_URL|CACHE_URL|RESULTS_URL)/.test(name),
+    ),
+  );
 }
 
 /** `--run-trial`: one matrix job, one trial, one result file; no journal is touched. */
