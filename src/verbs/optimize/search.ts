@@ -108,6 +108,9 @@ export async function searchCandidates(options: {
       ...options.context,
       ...(calibration ? { calibration } : {}),
     });
+    deps.logger.debug(
+      `candidates built: ${built.filter((b) => b.status === 'built').length} of ${built.length}`,
+    );
     const reference = await originalRuntime.run(feed);
     const loaded: { candidate: BuiltCandidate; runtime: ModelRuntime; row: CandidateRow }[] = [];
     const rows: CandidateRow[] = [
@@ -161,6 +164,7 @@ export async function searchCandidates(options: {
       }
     }
 
+    deps.logger.debug(`${loaded.length} candidate(s) loaded in onnxruntime`);
     const progress = deps.progress(`optimize: timing ${loaded.length + 1} models`, options.latencyRuns);
     const latencies = await timeInterleaved(
       [originalRuntime, ...loaded.map((l) => l.runtime)],
