@@ -54,7 +54,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
   if (opset < 11) {
     return {
       kind: 'skipped',
-      reason: `opset ${opset} has no DynamicQuantizeLinear (needs opset 11 or newer); export the model with opset 13 or newer`,
+      reason: `opset ${opset} has no DynamicQuantizeLinear (needs opset 11 or newer); export the model with opset 13 or newer, or upgrade it with modelops convert --from onnx --opset 13`,
     };
   }
   const out = cloneModel(model);

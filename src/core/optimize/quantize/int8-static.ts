@@ -49,7 +49,7 @@ async function quantizeStatic(model: ModelProto, context: PassContext): Promise<
   if (opset < 10) {
     return {
       kind: 'skipped',
-      reason: `opset ${opset} has no QuantizeLinear (needs opset 10 or newer); export the model with opset 13 or newer`,
+      reason: `opset ${opset} has no QuantizeLinear (needs opset 10 or newer); export the model with opset 13 or newer, or upgrade it with modelops convert --from onnx --opset 13`,
     };
   }
   const out = cloneModel(model);

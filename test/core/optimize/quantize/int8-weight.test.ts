@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkModel, tensorValues, writeModel } from '../../../../src/core/onnx/index.js';
+import { checkModel, tensorValues, upgradeOpset, writeModel } from '../../../../src/core/onnx/index.js';
 import { int8WeightPass } from '../../../../src/core/optimize/quantize/index.js';
 import { makeQuantCnn, makeQuantMlp, makeTree, maxAbsDiff, runFloat, seeded } from './models.js';
 
@@ -53,6 +53,22 @@ describe('int8-weight', () => {
     expect(
       maxAbsDiff(await runFloat(makeQuantMlp(11), features), await runFloat(old.model, features)),
     ).toBeLessThan(0.03);
+  });
+
+  it('an opset-9 model is skipped with the fix, and quantizes per channel once upgraded to 13', async () => {
+    const old = makeQuantMlp(9);
+    expect(await int8WeightPass.apply(old, {})).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/opset 9 .*upgrade it with modelops convert --from onnx --opset 13$/),
+    });
+    const upgraded = makeQuantMlp(9);
+    upgradeOpset(upgraded, 13);
+    const result = await int8WeightPass.apply(upgraded, {});
+    if (result.kind !== 'changed') throw new Error('expected a change');
+    expect(result.notes).toHaveLength(1);
+    expect(maxAbsDiff(await runFloat(old, features), await runFloat(result.model, features))).toBeLessThan(
+      0.02,
+    );
   });
 
   it('quantizes Conv weights along the output-channel axis', async () => {
