@@ -5,6 +5,7 @@ import type { CreateSession } from '../../platform/runtime/index.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
 import { resolveBaseline } from './baseline.js';
 import { resolveEvaluateContext, type EvaluateContext } from './context.js';
+import { changedModelPaths, combineOutcomes } from './changed-models.js';
 import { conclude } from './conclude.js';
 import { customMetricStates, customMetricsFor, memoizedLoader, requireMergeable } from './custom-metrics.js';
 import { EVALUATE_INPUTS, EVALUATE_OUTPUTS } from './inputs.js';
@@ -41,76 +42,92 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
     async run(inputs, deps) {
       const merge = (inputs.merge as string[] | undefined) ?? [];
       if (merge.length > 0) return mergeRun(merge, inputs, deps);
-      const ctx = await resolveEvaluateContext(inputs, deps);
-      if (inputs['write-predictions']) predictionsFormat(String(inputs['write-predictions']));
-      const baseline = await resolveBaseline({
-        spec: inputs.baseline as string | undefined,
-        cwd: deps.cwd,
-        git: ctx.git,
-        name: ctx.name,
-        repoPath: ctx.repoPath,
-        pathOf: (name) => registryModelPath(name, ctx.config),
-        environment: String(inputs.environment),
-        remote: ctx.remote,
-        pullRequestBase: await pullRequestBase(deps),
-        logger: deps.logger,
-      });
-      if (baseline) deps.logger.info(`baseline: ${baseline.label}`);
-      const customMetrics = customMetricsFor(ctx.config, ctx.name, String(inputs.environment));
-      const loadMetric = memoizedLoader(ctx.root);
-      // A shard whose custom metric cannot be merged fails before the model runs, not at --merge.
-      if (ctx.shard) await requireMergeable(customMetrics, loadMetric);
-      const candidateBytes = await readFile(ctx.modelFile);
-      const measured = await measure({
-        candidate: { label: ctx.modelPath, model: ctx.modelFile, sizeBytes: candidateBytes.length },
-        baseline: baseline && {
-          label: baseline.label,
-          model: baseline.bytes,
-          sizeBytes: baseline.bytes.length,
-        },
-        createSession: await parts.createSession(),
-        openDataset: await parts.openDataset(),
-        dataFile: ctx.dataFile,
-        dataPath: ctx.dataPath,
-        dataFormat: ctx.dataFormat,
-        labelColumn: ctx.labelColumn,
-        mapping: { features: ctx.dataset?.features ?? 'all-but-label', inputs: ctx.dataset?.inputs ?? {} },
-        task: ctx.task,
-        output: inputs.output as string | undefined,
-        batchSize: Number(inputs['batch-size']),
-        shard: ctx.shard,
-        progress: deps.progress(`evaluate ${ctx.name}`),
-        slices: Object.values(ctx.dataset?.slices ?? {}),
-        keepRows: customMetrics.length > 0 || Boolean(inputs['write-predictions']),
-      });
-      if (ctx.shard) {
-        const statePath =
-          (inputs['state-output'] as string | undefined) ?? defaultStatePath(ctx.name, ctx.shard);
-        const states = async (model: MeasuredModel | undefined) =>
-          model?.kept ? customMetricStates(customMetrics, loadMetric, measured.task, model.kept) : undefined;
-        const candidateStates = (await states(measured.candidate)) ?? {};
-        const baselineStates = await states(measured.baseline);
-        await writeShardFile(
-          resolve(deps.cwd, statePath),
-          measured,
-          { name: ctx.name, modelPath: ctx.modelPath, dataPath: ctx.dataPath, shard: ctx.shard },
-          { candidate: candidateStates, ...(baselineStates ? { baseline: baselineStates } : {}) },
-        );
-        deps.logger.info(`shard ${ctx.shard.index + 1}/${ctx.shard.count}: state written to ${statePath}`);
-        return conclude(measured, ctx, {
-          deps,
-          environment: String(inputs.environment),
-          shard: { statePath },
-          files: resultFiles(inputs),
-        });
+      // In a pull request without --model: the models it changes, each with its own comment and check.
+      const changed = await changedModelPaths(inputs, deps, await pullRequestBase(deps));
+      if (changed?.length === 1) return evaluateOne({ ...inputs, model: changed[0] }, deps);
+      if (changed) {
+        deps.logger.info(`the pull request changes ${changed.length} models: ${changed.join(', ')}`);
+        const outcomes = [];
+        for (const model of changed) {
+          outcomes.push(await evaluateOne({ ...inputs, model }, deps));
+        }
+        return combineOutcomes(outcomes);
       }
+      return evaluateOne(inputs, deps);
+    },
+  };
+
+  /** One model on its data: measure, then conclude (or write the shard state). */
+  async function evaluateOne(inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome> {
+    const ctx = await resolveEvaluateContext(inputs, deps);
+    if (inputs['write-predictions']) predictionsFormat(String(inputs['write-predictions']));
+    const baseline = await resolveBaseline({
+      spec: inputs.baseline as string | undefined,
+      cwd: deps.cwd,
+      git: ctx.git,
+      name: ctx.name,
+      repoPath: ctx.repoPath,
+      pathOf: (name) => registryModelPath(name, ctx.config),
+      environment: String(inputs.environment),
+      remote: ctx.remote,
+      pullRequestBase: await pullRequestBase(deps),
+      logger: deps.logger,
+    });
+    if (baseline) deps.logger.info(`baseline: ${baseline.label}`);
+    const customMetrics = customMetricsFor(ctx.config, ctx.name, String(inputs.environment));
+    const loadMetric = memoizedLoader(ctx.root);
+    // A shard whose custom metric cannot be merged fails before the model runs, not at --merge.
+    if (ctx.shard) await requireMergeable(customMetrics, loadMetric);
+    const candidateBytes = await readFile(ctx.modelFile);
+    const measured = await measure({
+      candidate: { label: ctx.modelPath, model: ctx.modelFile, sizeBytes: candidateBytes.length },
+      baseline: baseline && {
+        label: baseline.label,
+        model: baseline.bytes,
+        sizeBytes: baseline.bytes.length,
+      },
+      createSession: await parts.createSession(),
+      openDataset: await parts.openDataset(),
+      dataFile: ctx.dataFile,
+      dataPath: ctx.dataPath,
+      dataFormat: ctx.dataFormat,
+      labelColumn: ctx.labelColumn,
+      mapping: { features: ctx.dataset?.features ?? 'all-but-label', inputs: ctx.dataset?.inputs ?? {} },
+      task: ctx.task,
+      output: inputs.output as string | undefined,
+      batchSize: Number(inputs['batch-size']),
+      shard: ctx.shard,
+      progress: deps.progress(`evaluate ${ctx.name}`),
+      slices: Object.values(ctx.dataset?.slices ?? {}),
+      keepRows: customMetrics.length > 0 || Boolean(inputs['write-predictions']),
+    });
+    if (ctx.shard) {
+      const statePath =
+        (inputs['state-output'] as string | undefined) ?? defaultStatePath(ctx.name, ctx.shard);
+      const states = async (model: MeasuredModel | undefined) =>
+        model?.kept ? customMetricStates(customMetrics, loadMetric, measured.task, model.kept) : undefined;
+      const candidateStates = (await states(measured.candidate)) ?? {};
+      const baselineStates = await states(measured.baseline);
+      await writeShardFile(
+        resolve(deps.cwd, statePath),
+        measured,
+        { name: ctx.name, modelPath: ctx.modelPath, dataPath: ctx.dataPath, shard: ctx.shard },
+        { candidate: candidateStates, ...(baselineStates ? { baseline: baselineStates } : {}) },
+      );
+      deps.logger.info(`shard ${ctx.shard.index + 1}/${ctx.shard.count}: state written to ${statePath}`);
       return conclude(measured, ctx, {
         deps,
         environment: String(inputs.environment),
+        shard: { statePath },
         files: resultFiles(inputs),
       });
-    },
-  };
+    }
+    return conclude(measured, ctx, {
+      deps,
+      environment: String(inputs.environment),
+      files: resultFiles(inputs),
+    });
+  }
 }
 
 export const evaluateVerb: VerbDefinition = createEvaluateVerb();

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltAction } from '../support/action-runner.js';
+import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
+import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { linearModelBytes } from '../support/models.js';
+
+const CHURN = 'models/churn/model.onnx';
+const FRAUD = 'models/fraud/model.onnx';
+
+function evalCsv(rows: number): string {
+  let state = 7;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const lines = ['a,b,c,d,label'];
+  for (let r = 0; r < rows; r++) {
+    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
+    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
+    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < 0.1 ? 1 : 0)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const CONFIG = `version: 1
+models:
+  churn:
+    datasets: [eval]
+    gates:
+      - metric: accuracy
+        min: 0.6
+  fraud:
+    datasets: [eval]
+    gates:
+      - metric: accuracy
+        min: 0.6
+datasets:
+  eval:
+    path: data/eval.csv
+    label-column: label
+    task: binary
+`;
+
+/**
+ * With no `model` input, the built action evaluates every model the pull request changes: one
+ * sticky comment and one check run per model, the worst verdict as the step's; a later push that
+ * changes one model updates that model's comment only.
+ */
+describe('evaluate on pull_request: every changed model', () => {
+  let repo: RepoWithRemote;
+  let github: StandIn;
+  let base: string;
+
+  beforeAll(async () => {
+    repo = await makeRepoWithRemote({ lfs: true });
+    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
+    base = await repo.commit(
+      {
+        '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n',
+        'modelops.yaml': CONFIG,
+        'data/eval.csv': evalCsv(600),
+        [CHURN]: linearModelBytes(),
+        [FRAUD]: linearModelBytes(),
+      },
+      'two models',
+    );
+    await repo.git.run(['push', '--quiet', 'origin', 'main']);
+  });
+  afterAll(async () => {
+    await github.close();
+    await repo.cleanup();
+  });
+
+  const runOnPr = (head: string) =>
+    runBuiltAction({
+      action: 'evaluate',
+      workspace: repo.dir,
+      eventName: 'pull_request',
+      event: {
+        action: 'synchronize',
+        number: 21,
+        pull_request: { number: 21, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
+      },
+      sha: head,
+      ref: 'refs/pull/21/merge',
+      apiUrl: github.url,
+      inputs: {},
+      extraEnv: repo.env,
+    });
+
+  it('two changed models: two comments, two checks, the worst verdict; the next push updates both comments in place', async () => {
+    const both = await repo.commit(
+      {
+        [CHURN]: linearModelBytes({ weights: [0.11, 0.2, 0.3, 0.4] }),
+        [FRAUD]: linearModelBytes({ weights: [0.4, 0.3, -0.2, -0.1] }),
+      },
+      'retrain both; fraud regresses',
+    );
+    const first = await runOnPr(both);
+    expect(first.exitCode, first.stdout).toBe(1);
+    expect(first.outputs.verdict).toBe('fail');
+    const result = JSON.parse(first.outputs.result!) as {
+      models: { name: string; model: string; verdict: string; comment: { action: string } }[];
+      verdict: string;
+    };
+    expect(result.verdict).toBe('fail');
+    expect(result.models.map((m) => [m.name, m.model, m.verdict, m.comment.action])).toEqual([
+      ['churn', CHURN, 'pass', 'created'],
+      ['fraud', FRAUD, 'fail', 'created'],
+    ]);
+    expect(Object.keys(JSON.parse(first.outputs.metrics!) as object)).toEqual(['churn', 'fraud']);
+    let comments = github.state.commentsOn(21);
+    expect(comments.map((c) => c.body.match(/<!-- modelops:evaluate:(\w+) -->/)?.[1])).toEqual([
+      'churn',
+      'fraud',
+    ]);
+    expect(github.state.checkRuns.map((r) => [r.name, r.conclusion])).toEqual([
+      ['modelops evaluate: churn', 'success'],
+      ['modelops evaluate: fraud', 'failure'],
+    ]);
+    expect(first.summary).toContain('modelops evaluate: churn');
+    expect(first.summary).toContain('modelops evaluate: fraud');
+
+    const fixed = await repo.commit(
+      { [FRAUD]: linearModelBytes({ weights: [0.1, 0.21, 0.3, 0.4] }) },
+      'fix fraud',
+    );
+    const fraudBefore = comments[1]!.body;
+    const second = await runOnPr(fixed);
+    expect(second.exitCode, second.stdout).toBe(0);
+    // base..HEAD still holds both models' changes: both are evaluated again, both comments updated in place.
+    const again = JSON.parse(second.outputs.result!) as {
+      models: { name: string; comment: { action: string } }[];
+    };
+    expect(again.models.map((m) => [m.name, m.comment.action])).toEqual([
+      ['churn', 'updated'],
+      ['fraud', 'updated'],
+    ]);
+    comments = github.state.commentsOn(21);
+    expect(comments).toHaveLength(2);
+    expect(comments[1]!.body).not.toBe(fraudBefore);
+    expect(comments[1]!.body).toContain('✅ pass');
+    expect(github.state.checkRuns).toHaveLength(4);
+    github.assertNoViolations();
+  });
+});
