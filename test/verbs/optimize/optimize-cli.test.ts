@@ -100,6 +100,36 @@ describe('modelops optimize (CLI)', () => {
     expect(readFileSync(join(dir, 'mlp.onnx')).equals(Buffer.from(original))).toBe(true);
   }, 120_000);
 
+  it('calibrates int8-static on the data rows through onnxruntime', async () => {
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'static.onnx',
+        '--passes',
+        'int8-static',
+        '--data',
+        'val.csv',
+        '--calibration-rows',
+        '64',
+        '--objective',
+        'size',
+        '--latency-runs',
+        '3',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const rows = (run.json as { candidates: (Row & { max_abs_diff: number })[] }).candidates;
+    expect(rows[1]).toMatchObject({ name: 'int8-static', status: 'ok', chosen: true });
+    expect(rows[1]!.size!).toBeLessThan(original.length * 0.6);
+    expect(rows[1]!.max_abs_diff).toBeGreaterThan(0);
+    expect(rows[1]!.max_abs_diff).toBeLessThan(0.05);
+  }, 60_000);
+
   it('prints the table with Pareto marks in text mode', async () => {
     const run = await runCli(
       [
