@@ -52,14 +52,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const batching = { ...DEFAULT_BATCHING, ...options.batching };
-  if (!Number.isSafeInteger(batching.maxBatchSize) || batching.maxBatchSize < 1)
-    throw new UsageError(`max batch size ${batching.maxBatchSize} is not a positive integer`, {
-      fix: 'pass --max-batch-size 1 or more (1 turns batching off)',
-    });
-  if (!Number.isFinite(batching.delayMs) || batching.delayMs < 0)
-    throw new UsageError(`batch delay ${batching.delayMs} ms is not a non-negative number`, {
-      fix: 'pass --batch-delay-ms 0 or more',
-    });
+  const invalid =
+    !Number.isSafeInteger(batching.maxBatchSize) || batching.maxBatchSize < 1
+      ? new UsageError(`max batch size ${batching.maxBatchSize} is not a positive integer`, {
+          fix: 'pass --max-batch-size 1 or more (1 turns batching off)',
+        })
+      : !Number.isFinite(batching.delayMs) || batching.delayMs < 0
+        ? new UsageError(`batch delay ${batching.delayMs} ms is not a non-negative number`, {
+            fix: 'pass --batch-delay-ms 0 or more',
+          })
+        : undefined;
+  if (invalid) {
+    for (const model of options.models) await model.runtime.release();
+    throw invalid;
+  }
   const service = new InferenceService(options.models, batching, options.serverVersion ?? 'dev');
   const server = createServer(createHttpHandler(service, { maxBodyBytes, logger: options.logger }));
   let grpc: RunningGrpcServer | undefined;

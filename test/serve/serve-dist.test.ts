@@ -177,4 +177,26 @@ describe('modelops serve: bad ports', () => {
       `modelops serve: error: ${flag} ${value} is not a TCP port — pass ${flag} between 0 and 65535 (0 picks a free one)`,
     );
   });
+
+  it.each([
+    [
+      '--max-batch-size',
+      '0',
+      'max batch size 0 is not a positive integer — pass --max-batch-size 1 or more (1 turns batching off)',
+    ],
+    [
+      '--batch-delay-ms',
+      '-5',
+      'batch delay -5 ms is not a non-negative number — pass --batch-delay-ms 0 or more',
+    ],
+    [
+      '--threads',
+      '0',
+      "--threads 0 is not a positive whole number — pass --threads 1 or more, or leave it out for onnxruntime's choice",
+    ],
+  ])('%s %s: one line, exit 2', async (flag, value, message) => {
+    const run = await runCli(['serve', '--model', 'model.onnx', '--port', '0', flag, value], { cwd: work });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe(`modelops serve: error: ${message}`);
+  });
 });
