@@ -157,6 +157,9 @@ export function endEvent(
   };
 }
 
+const isBetter = (a: number, b: number, direction: 'minimize' | 'maximize') =>
+  direction === 'minimize' ? a < b : a > b;
+
 function logTrial(
   deps: VerbDeps,
   options: LocalStudyOptions,
@@ -166,9 +169,11 @@ function logTrial(
 ): void {
   const metric = options.header.metric;
   const best = bestTrial(known, options.header.direction);
+  const isNewBest =
+    outcome.value !== undefined && (!best || isBetter(outcome.value, best.value!, options.header.direction));
   const what =
     outcome.state === 'complete'
-      ? `${metric} = ${formatValue(outcome.value)}${best ? ` (best so far ${formatValue(best.value)})` : ''}`
+      ? `${metric} = ${formatValue(outcome.value)} (${isNewBest ? 'new best' : `best so far ${formatValue(best!.value)}`})`
       : outcome.state === 'pruned'
         ? `pruned at step ${Math.max(...Object.keys(outcome.intermediate).map(Number))}`
         : `failed: ${outcome.error}`;

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJournal } from '../../../src/core/tune/journal.js';
@@ -91,6 +92,35 @@ describe('modelops tune (local trials)', () => {
     expect(
       parseJournal(readFileSync(join(other, 'study.jsonl'), 'utf8')).trials.map((t) => t.params),
     ).toEqual(r1.trials.map((t) => t.params));
+  });
+
+  it('a trial a dead run left running is recorded failed (interrupted) and counts against the budget', async () => {
+    const dir = makeWorkdir();
+    await tune(base(['--trials', '1']), makeDeps(dir));
+    const header = parseJournal(readFileSync(join(dir, 'study.jsonl'), 'utf8')).header!;
+    const orphan = {
+      type: 'start',
+      study: header.id,
+      trial: 'orphan',
+      params: { x: 0.5, y: 1, kind: 'a' },
+      worker: `${hostname()}:999999999`,
+      time: 't',
+    };
+    const live = { ...orphan, trial: 'elsewhere', worker: 'another-host:1' };
+    writeFileSync(
+      join(dir, 'study.jsonl'),
+      readFileSync(join(dir, 'study.jsonl'), 'utf8') +
+        JSON.stringify(orphan) +
+        '\n' +
+        JSON.stringify(live) +
+        '\n',
+    );
+    const deps = makeDeps(dir);
+    const outcome = await tune(base(['--trials', '4']), deps);
+    const r = outcome.result as unknown as Result;
+    expect(r.trials.map((t) => t.state)).toEqual(['complete', 'failed', 'running', 'complete']);
+    expect(r.trials[1]!.error).toBe('interrupted: the run that started it stopped before it finished');
+    expect(deps.lines).toContain('warning: 1 trial(s) of an earlier run never finished; recorded as failed');
   });
 
   it('a grid study stops when every combination ran', async () => {
