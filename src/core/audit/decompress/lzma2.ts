@@ -16,8 +16,12 @@ function corrupt(message: string): never {
   throw new DecompressError('corrupt', `xz: ${message}`);
 }
 
+/**
+ * Range and code are kept as int32 (V8 keeps them in registers instead of boxing uint32 values as
+ * doubles); unsigned comparisons flip the sign bit of both sides.
+ */
 class RangeDecoder {
-  private range = 0xffffffff;
+  private range = -1;
   private code = 0;
   private pos: number;
   constructor(
@@ -28,30 +32,29 @@ class RangeDecoder {
     if (end - start < 5) corrupt('LZMA chunk too short for its range coder');
     if (data[start] !== 0) corrupt('LZMA range coder does not start with 0');
     this.code =
-      ((data[start + 1]! << 24) | (data[start + 2]! << 16) | (data[start + 3]! << 8) | data[start + 4]!) >>>
-      0;
+      (data[start + 1]! << 24) | (data[start + 2]! << 16) | (data[start + 3]! << 8) | data[start + 4]!;
     this.pos = start + 5;
   }
 
   private normalize(): void {
-    if (this.range < 0x1000000) {
+    if ((this.range & 0xff000000) === 0) {
       if (this.pos >= this.end) corrupt('LZMA chunk ends inside its compressed data');
-      this.range = (this.range << 8) >>> 0;
-      this.code = ((this.code << 8) | this.data[this.pos++]!) >>> 0;
+      this.range <<= 8;
+      this.code = (this.code << 8) | this.data[this.pos++]!;
     }
   }
 
   bit(probs: Uint16Array, i: number): number {
     const p = probs[i]!;
-    const bound = (this.range >>> 11) * p;
+    const bound = Math.imul(this.range >>> 11, p);
     let bit: number;
-    if (this.code < bound) {
+    if ((this.code ^ 0x80000000) < (bound ^ 0x80000000)) {
       this.range = bound;
       probs[i] = p + ((2048 - p) >>> 5);
       bit = 0;
     } else {
-      this.range = (this.range - bound) >>> 0;
-      this.code = (this.code - bound) >>> 0;
+      this.range = (this.range - bound) | 0;
+      this.code = (this.code - bound) | 0;
       probs[i] = p - (p >>> 5);
       bit = 1;
     }
@@ -62,10 +65,10 @@ class RangeDecoder {
   direct(count: number): number {
     let result = 0;
     for (let i = 0; i < count; i++) {
-      this.range >>>= 1;
+      this.range = this.range >>> 1;
       let bit = 0;
-      if (this.code >= this.range) {
-        this.code = (this.code - this.range) >>> 0;
+      if ((this.code ^ 0x80000000) >= (this.range ^ 0x80000000)) {
+        this.code = (this.code - this.range) | 0;
         bit = 1;
       }
       result = ((result << 1) | bit) >>> 0;
