@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel, makeNode, makeTensor, writeModel } from '../src/core/onnx/index.js';
 
-const [dir, rowsText] = process.argv.slice(2);
+const dir = process.argv[2]!;
+const rowsText = process.argv[3];
 const rows = Number(rowsText);
 let seed = 4242;
 const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;

@@ -69,6 +69,9 @@ export function createOptimizeVerb(parts: OptimizeParts = DEFAULT_PARTS): VerbDe
       const original = await loadModelFile(modelPath);
       const originalBytes = writeModel(original);
       const data = dataInput ? await openData(dataInput, inputs, deps, parts, calibrationRows) : undefined;
+      const ensemble = await Promise.all(
+        ((inputs.ensemble as string[] | undefined) ?? []).map((p) => loadModelFile(resolve(deps.cwd, p))),
+      );
 
       const search = await searchCandidates({
         original,
@@ -78,6 +81,7 @@ export function createOptimizeVerb(parts: OptimizeParts = DEFAULT_PARTS): VerbDe
         budget,
         objective,
         latencyRuns,
+        ensemble,
         createSession: await parts.createSession(),
         context: await parts.passContext(),
         deps,

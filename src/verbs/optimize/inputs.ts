@@ -48,6 +48,12 @@ export const OPTIMIZE_INPUTS: readonly InputSpec[] = [
     default: '50',
   },
   {
+    name: 'ensemble',
+    description:
+      'Other models with the same signature (comma or newline separated): adds a candidate that merges the model and these into one graph averaging float outputs and voting on integer labels, measured like the others.',
+    type: 'list',
+  },
+  {
     name: 'calibration-rows',
     description: 'Rows of data fed to passes that calibrate on activations (int8-static).',
     type: 'number',

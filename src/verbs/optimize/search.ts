@@ -3,6 +3,7 @@ import { oneLine } from '../../core/onnx/model-codec.js';
 import type { Task } from '../../core/evaluate/index.js';
 import {
   checkBudget,
+  mergeEnsemble,
   planCandidates,
   qualityMetric,
   rankCandidates,
@@ -12,7 +13,7 @@ import {
   type PassContext,
   type SelectedPass,
 } from '../../core/optimize/index.js';
-import type { ModelProto } from '../../core/onnx/index.js';
+import { writeModel, type ModelProto } from '../../core/onnx/index.js';
 import type { CreateSession, ModelRuntime, RuntimeTensor } from '../../platform/runtime/index.js';
 import type { VerbDeps } from '../types.js';
 import { buildCandidates, type BuiltCandidate } from './build-candidates.js';
@@ -74,6 +75,8 @@ export async function searchCandidates(options: {
   budget: readonly BudgetTerm[];
   objective: Objective;
   latencyRuns: number;
+  /** Other models to merge with the original into an ensemble candidate. */
+  ensemble: readonly ModelProto[];
   createSession: CreateSession;
   context: Omit<PassContext, 'options' | 'calibration'>;
   deps: VerbDeps;
@@ -108,6 +111,7 @@ export async function searchCandidates(options: {
       ...options.context,
       ...(calibration ? { calibration } : {}),
     });
+    if (options.ensemble.length > 0) built.push(ensembleCandidate(options.original, options.ensemble));
     deps.logger.debug(
       `candidates built: ${built.filter((b) => b.status === 'built').length} of ${built.length}`,
     );
@@ -242,4 +246,21 @@ export async function searchCandidates(options: {
   } finally {
     for (const runtime of runtimes) await runtime.release();
   }
+}
+
+/** The original and the other members merged into one graph (a signature mismatch is the user's to fix). */
+function ensembleCandidate(original: ModelProto, others: readonly ModelProto[]): BuiltCandidate {
+  const { model, info } = mergeEnsemble([original, ...others]);
+  const how = [
+    info.averaged.length > 0 ? `averages ${info.averaged.join(', ')}` : '',
+    info.voted.length > 0 ? `votes on ${info.voted.join(', ')}` : '',
+  ].filter(Boolean);
+  return {
+    name: `ensemble(${others.length + 1})`,
+    passes: ['ensemble'],
+    status: 'built',
+    notes: [`ensemble: ${others.length + 1} models; ${how.join('; ')}`],
+    model,
+    bytes: writeModel(model),
+  };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel, writeModel } from '../../../src/core/onnx/index.js';
 import { runCli } from '../../support/cli-runner.js';
-import { makeMlp, randoms } from '../../core/optimize/make-models.js';
+import { makeCnn, makeMlp, randoms } from '../../core/optimize/make-models.js';
 
 interface Row {
   name: string;
@@ -128,6 +128,56 @@ describe('modelops optimize (CLI)', () => {
     expect(rows[1]!.size!).toBeLessThan(original.length * 0.6);
     expect(rows[1]!.max_abs_diff).toBeGreaterThan(0);
     expect(rows[1]!.max_abs_diff).toBeLessThan(0.05);
+  }, 60_000);
+
+  it('measures an ensemble of the model and others with its signature like any candidate', async () => {
+    writeFileSync(join(dir, 'mlp2.onnx'), writeModel(makeMlp({ hidden: 128, seed: 77 })));
+    writeFileSync(join(dir, 'mlp3.onnx'), writeModel(makeMlp({ hidden: 128, seed: 99 })));
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'ens.onnx',
+        '--passes',
+        'graph',
+        '--ensemble',
+        'mlp2.onnx,mlp3.onnx',
+        '--data',
+        'val.csv',
+        '--latency-runs',
+        '3',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const rows = (run.json as { candidates: (Row & { notes: string[] })[] }).candidates;
+    const ensemble = rows.find((r) => r.name === 'ensemble(3)')!;
+    expect(ensemble).toMatchObject({
+      status: 'ok',
+      notes: ['ensemble: 3 models; averages probabilities; votes on label'],
+    });
+    expect(ensemble.size!).toBeGreaterThan(original.length * 2.9);
+    expect(ensemble.metrics?.accuracy).toBeGreaterThan(0);
+    writeFileSync(join(dir, 'cnn.onnx'), writeModel(makeCnn()));
+    const mismatch = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'ens.onnx',
+        '--passes',
+        'graph',
+        '--ensemble',
+        'cnn.onnx',
+      ],
+      { cwd: dir },
+    );
+    expect(mismatch.exitCode).toBe(2);
+    expect(mismatch.stderr).toMatch(/ensemble member 1 has another signature than member 0/);
   }, 60_000);
 
   it('prints the table with Pareto marks in text mode', async () => {
