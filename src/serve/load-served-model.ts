@@ -12,6 +12,10 @@ export async function loadServedModel(options: {
   createSession: CreateSession;
 }): Promise<ServedModel> {
   const signature = extractSignature(readModel(options.bytes, options.source));
-  const runtime = await options.createSession(options.bytes, { source: options.source });
+  const session = await options.createSession(options.bytes, { source: options.source });
+  // The server releases the session on close or on a failed start; a caller that also releases it
+  // (to be safe on its own error path) must not free a native session twice.
+  let released: Promise<void> | undefined;
+  const runtime = { ...session, release: () => (released ??= session.release()) };
   return { name: options.name, version: options.version, signature, runtime };
 }

@@ -192,9 +192,12 @@ describe('dynamic batching', () => {
     }
   });
 
-  it('refuses a batch size below 1 as a usage error', async () => {
-    await expect(start({ models: [], port: 0, batching: { maxBatchSize: 0 } })).rejects.toThrow(
+  it('refuses a batch size below 1 as a usage error, releasing the session it was handed (once)', async () => {
+    const model = await loadModel('mlp', mlpBytes());
+    await expect(start({ models: [model], port: 0, batching: { maxBatchSize: 0 } })).rejects.toThrow(
       /max batch size 0 is not a positive integer — pass --max-batch-size 1 or more/,
     );
+    // Released already; a caller's own release on its error path is harmless.
+    await expect(model.runtime.release()).resolves.toBeUndefined();
   });
 });
