@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GitCli } from '../../../src/platform/git/git.js';
 import { runCli } from '../../support/cli-runner.js';
 import { benignPickle, callPickle, P } from '../../core/audit/pickle-writer.js';
+import { VALIDATORS } from '../../core/audit/sarif-schema.js';
 
 let dir: string;
 beforeAll(() => {
@@ -59,6 +60,8 @@ describe('modelops audit', () => {
     const sarif = JSON.parse(readFileSync(join(dir, 'audit.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results[0].ruleId).toBe('PICKLE-DANGEROUS-GLOBAL');
+    // The file the CLI wrote, against the official SARIF 2.1.0 schema.
+    for (const [name, validate] of VALIDATORS) expect(validate(sarif).errors, name).toEqual([]);
   });
 
   it('SARIF URIs are relative to the repository root, wherever audit runs', async () => {
