@@ -151,7 +151,9 @@ async function main(): Promise<void> {
     },
   );
 
-  step('optimize: every pass and combination measured against the model, the smallest inside the budget kept');
+  step(
+    'optimize: every pass and combination measured against the model, the smallest inside the budget kept',
+  );
   await optimizeStep({ root, say, runCli: (args) => runCli(args, work, gitEnv) });
 
   step('audit: the model is clean; a pickle that would run os.system is caught without being executed');
