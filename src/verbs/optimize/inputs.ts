@@ -18,7 +18,7 @@ export const OPTIMIZE_INPUTS: readonly InputSpec[] = [
   {
     name: 'passes',
     description:
-      'Passes to try, alone and in sensible combinations: graph, int8, int8-static, fp16, prune, dead-code; options after a colon, e.g. prune:sparsity=0.7, graph:level=basic, fp16:keep=Softmax+Gemm.',
+      'Passes to try, alone and in sensible combinations: graph, int8, int8-static, int8-weight, fp16, prune, dead-code; options after a colon, e.g. prune:sparsity=0.7, graph:level=basic, fp16:keep=Softmax+Gemm.',
     type: 'list',
     default: DEFAULT_PASSES,
   },
