@@ -215,3 +215,27 @@ describe('streams audit does not decode are inconclusive with the reason', () =>
     }
   });
 });
+
+describe('7z packed streams', () => {
+  /** A 7z signature header in front of a raw LZMA2 stream made by `xz --format=raw`, header unread. */
+  const fake7z = (content: Uint8Array) => {
+    const packed = tool('xz', ['-c', '--format=raw', '--lzma2=preset=6'], content);
+    const head = Buffer.alloc(32);
+    Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]).copy(head);
+    head.writeBigUInt64LE(BigInt(packed.length), 12);
+    head.writeBigUInt64LE(4n, 20);
+    return Buffer.concat([head, packed, Buffer.from([0x01, 0x04, 0x06, 0x00])]);
+  };
+
+  it('an LZMA2-compressed payload is decoded and found; the unread header keeps a note', async () => {
+    const r = await scanBytes(fake7z(evil), 'weights.7z');
+    expect(r).toMatchObject({ format: '7z', verdict: 'malicious' });
+    expect(r.findings.find((f) => f.global === 'os.system')!.member).toBe('(7z LZMA2 stream)');
+    expect(r.unscanned[0]).toMatch(/header is not parsed/);
+  });
+
+  it('a benign solid block is inconclusive (header unread), never clean', async () => {
+    const r = await scanBytes(fake7z(benign), 'weights.7z');
+    expect(r).toMatchObject({ format: '7z', verdict: 'inconclusive', findings: [] });
+  });
+});
