@@ -6,9 +6,10 @@
 // Quality: median over seeds of the best value after 25 and after 50 trials (lower is better).
 // Env: BENCH_TUNE_SEEDS (20), BENCH_TUNE_TRIALS (50), BENCH_TUNE_XGB_SEEDS (5; each trial trains
 // 5 × 50 boosting rounds), BENCH_TUNE_OVERHEAD_TRIALS (1000), BENCH_TUNE_CASES (comma list of
-// branin,hartmann6,xgboost,overhead). Writes bench/results/tune.json.
+// branin,hartmann6,xgboost,overhead). Writes bench/results/tune.json, keeping the rows of cases
+// not run this time.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +63,13 @@ const curves = (text) =>
     .map((line) => JSON.parse(line).curve);
 
 function summarize(objective, tool, sampler, seedCount, lines) {
-  const row = { objective, tool, sampler, seeds: seedCount };
+  const row = {
+    case: objective === 'xgboost-cv' ? 'xgboost' : objective,
+    objective,
+    tool,
+    sampler,
+    seeds: seedCount,
+  };
   for (const t of checkpoints) row[`median_best_${t}`] = +median(lines.map((c) => c[t - 1])).toPrecision(5);
   return row;
 }
@@ -146,6 +153,7 @@ try {
       median_ms_last_100: +median(ms.slice(-100)).toFixed(3),
     });
     const row = {
+      case: 'overhead',
       objective: `overhead at ${overheadTrials} trials (Branin)`,
       modelops_tpe_suggest: stats(ours),
       optuna_tpe_ask_tell: stats(theirs),
@@ -157,8 +165,13 @@ try {
     console.log(JSON.stringify(row));
     results.push(row);
   }
+  const file = join(here, 'results/tune.json');
+  const kept = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8')).results.filter((row) => row.case && !cases.includes(row.case))
+    : [];
+  results.unshift(...kept);
   writeFileSync(
-    join(here, 'results/tune.json'),
+    file,
     JSON.stringify(
       { bench: 'tune', node: process.version, date: new Date().toISOString(), results },
       null,
