@@ -27,8 +27,9 @@ export interface FinishContext {
 /**
  * Reads the journal as it ends up, writes the best params file, reports (text, job summary, one
  * sticky PR comment per study) and decides the exit code: 1 when trials ran and none completed.
+ * `ranTrials` is false for a bare `--suggest`: it neither comments nor fails on earlier trials.
  */
-export async function finishStudy(context: FinishContext, comment: boolean): Promise<VerbOutcome> {
+export async function finishStudy(context: FinishContext, ranTrials: boolean): Promise<VerbOutcome> {
   const { inputs, deps, settings, header, matrix } = context;
   const journal = await readJournal(context.journalPath);
   const trials = journal.trials;
@@ -56,7 +57,7 @@ export async function finishStudy(context: FinishContext, comment: boolean): Pro
     ...(bestParamsFile ? { bestParamsFile } : {}),
   };
   const finished = counts.complete + counts.pruned + counts.failed;
-  const allFailed = counts.complete === 0 && counts.failed > 0 && counts.failed === finished;
+  const allFailed = ranTrials && counts.complete === 0 && counts.failed > 0 && counts.failed === finished;
   const verdict = allFailed
     ? `all ${counts.failed} trial(s) failed; the first: ${trials.find((t) => t.state === 'failed')?.error ?? 'no reason recorded'}`
     : best
@@ -64,7 +65,7 @@ export async function finishStudy(context: FinishContext, comment: boolean): Pro
       : 'no trial completed yet';
   let summary = renderStudyMarkdown(report);
   let commentInfo: { id: number; action: string } | undefined;
-  if (comment) {
+  if (ranTrials) {
     const posted = await postPullRequestReport(deps, `tune:${header.id}`, summary);
     if (posted) {
       commentInfo = { id: posted.commentId, action: posted.action };

@@ -88,6 +88,26 @@ describe('modelops tune over an Actions matrix (in process)', () => {
     ]);
   });
 
+  it('a bare --suggest does not fail on earlier failed trials; collecting them does', async () => {
+    const repo = makeWorkdir();
+    const first = await tune([...study, '--suggest', '1'], makeDeps(repo));
+    const entry = (JSON.parse(first.outputs.matrix!) as Matrix).include[0]!;
+    const job = makeWorkdir();
+    await tune(
+      ['--train-command', TRAIN_COMMAND, '--run-trial', entry.trial],
+      makeDeps(job, { MODE: 'crash' }),
+    );
+    cpSync(join(job, 'tune-results'), join(repo, 'downloaded'), { recursive: true });
+    const collect = await tune([...study, '--collect', 'downloaded'], makeDeps(repo));
+    expect(collect.exitCode).toBe(1);
+    expect((collect.result as { verdict: string }).verdict).toBe(
+      'all 1 trial(s) failed; the first: exit code 3: CUDA out of memory',
+    );
+    const next = await tune([...study, '--suggest', '1'], makeDeps(repo));
+    expect(next.exitCode).toBe(0);
+    expect(next.outputs.suggested).toBe('1');
+  });
+
   it('a malformed --run-trial, or --run-trial with --suggest, is a usage error', async () => {
     const dir = makeWorkdir();
     await expect(
