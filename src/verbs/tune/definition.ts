@@ -18,6 +18,9 @@ import { defaultParts, type TuneParts } from './parts.js';
 import { finishStudy } from './finish.js';
 import { positive, studySettings, type StudySettings } from './settings.js';
 
+/** GitHub Actions runs at most this many jobs from one matrix. */
+const MAX_MATRIX_JOBS = 256;
+
 /** The tune verb; `loadParts` supplies the search engine (tests pass a small one). */
 export function createTuneVerb(loadParts: () => Promise<TuneParts> = defaultParts): VerbDefinition {
   return {
@@ -75,6 +78,10 @@ export function createTuneVerb(loadParts: () => Promise<TuneParts> = defaultPart
       if (modes.includes('suggest')) {
         journal = await readJournal(journalPath);
         const count = positive(inputs.suggest, 'suggest')!;
+        if (count > MAX_MATRIX_JOBS)
+          throw new UsageError(`--suggest ${count} is more than a matrix can run (${MAX_MATRIX_JOBS} jobs)`, {
+            fix: `suggest at most ${MAX_MATRIX_JOBS} trials per round`,
+          });
         matrix = await suggestBatch(
           count,
           { journalPath, header: journal.header!, journal, sampler, trials: settings.trials },

@@ -113,6 +113,9 @@ describe('modelops tune over an Actions matrix (in process)', () => {
     await expect(
       tune(['--train-command', TRAIN_COMMAND, '--run-trial', '{"x": 1}'], makeDeps(dir)),
     ).rejects.toThrow(/^--run-trial '\{"x": 1\}' is not a trial of modelops tune --suggest/);
+    await expect(tune([...study, '--suggest', '257'], makeDeps(dir))).rejects.toThrow(
+      /^--suggest 257 is more than a matrix can run \(256 jobs\)/,
+    );
     await expect(tune(['--run-trial', '{}', '--suggest', '2'], makeDeps(dir))).rejects.toThrow(
       /^--run-trial cannot be combined with --suggest/,
     );
