@@ -83,7 +83,9 @@ export async function studySettings(
       },
     );
   const command = inputs['train-command'] as string | undefined;
-  const argv = command ? splitCommandLine(command) : (fromConfig?.command ?? file?.command);
+  const argv = command
+    ? splitCommandLine(command)
+    : (fromConfig?.command ?? fileCommand(file?.command, source));
   const sampler = (inputs.sampler as string | undefined) || fromConfig?.sampler || file?.sampler || 'tpe';
   const wallTime = inputs['wall-time'] as string | undefined;
   const trials = positive(inputs.trials, 'trials') ?? fromConfig?.budget.trials ?? file?.budget?.trials;
@@ -108,9 +110,20 @@ interface FileSpace {
   metric?: string;
   direction?: string;
   sampler?: string;
-  command?: string[];
+  command?: unknown;
   seed?: number;
   budget?: { trials?: number; 'wall-time'?: string };
+}
+
+/** A space file's `command:`, as words (a string) or an argument list. */
+function fileCommand(command: unknown, source: string): string[] | undefined {
+  if (command === undefined || command === null) return undefined;
+  if (typeof command === 'string') return splitCommandLine(command, `command: in ${source}`);
+  if (Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string'))
+    return command;
+  throw new UsageError(`command: in ${source} is not a command`, {
+    fix: 'write it as words, command: python3 train.py, or a list, command: [python3, train.py]',
+  });
 }
 
 function isFullSpace(raw: unknown): boolean {

@@ -309,6 +309,26 @@ describe('modelops tune (local trials)', () => {
     );
   });
 
+  it('a space file may carry the study settings beside params: (command as words)', async () => {
+    const dir = makeWorkdir({
+      'full.yaml': [
+        `command: '"${process.execPath}" train.cjs'`,
+        'metric: loss',
+        'direction: minimize',
+        'sampler: random',
+        'budget: { trials: 2 }',
+        'params:',
+        '  x: { type: float, low: 0, high: 1 }',
+        '',
+      ].join('\n'),
+    });
+    const outcome = await tune(['--space', 'full.yaml', '--study', 's.jsonl'], makeDeps(dir));
+    expect(outcome.exitCode, outcome.text).toBe(0);
+    const r = outcome.result as unknown as Result;
+    expect(r.trials.map((t) => Object.keys(t.params))).toEqual([['x'], ['x']]);
+    expect(r.trials.every((t) => t.value === ((t.params.x as number) - 0.3) ** 2 + 4)).toBe(true);
+  });
+
   it('takes the space, command, metric and budget from modelops.yaml', async () => {
     const dir = makeWorkdir({
       'modelops.yaml': [
