@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import {
   checkSameStudy,
+  JournalFold,
   parseJournal,
   serializeRecord,
   type Journal,
@@ -62,4 +63,40 @@ export async function openStudyJournal(path: string, wanted: StudyHeader): Promi
   }
   checkSameStudy(journal.header!, wanted, path);
   return journal;
+}
+
+/**
+ * Follows a journal as it grows: each `read()` folds only the bytes appended since the last one
+ * (whole lines; a line still being written waits for the next read). The journal is append-only,
+ * so what was read never changes.
+ */
+export class JournalFollower {
+  private readonly fold = new JournalFold();
+  private offset = 0;
+  private pending = Buffer.alloc(0);
+
+  constructor(private readonly path: string) {}
+
+  async read(): Promise<Journal> {
+    const handle = await open(this.path, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!handle) return this.fold.journal;
+    try {
+      const { size } = await handle.stat();
+      if (size > this.offset) {
+        const fresh = Buffer.alloc(size - this.offset);
+        const { bytesRead } = await handle.read(fresh, 0, fresh.length, this.offset);
+        this.offset += bytesRead;
+        const bytes = Buffer.concat([this.pending, fresh.subarray(0, bytesRead)]);
+        const end = bytes.lastIndexOf(0x0a);
+        this.pending = bytes.subarray(end + 1);
+        if (end >= 0) this.fold.lines(bytes.subarray(0, end).toString('utf8').split('\n'));
+      }
+    } finally {
+      await handle.close();
+    }
+    return this.fold.journal;
+  }
 }

@@ -121,34 +121,51 @@ export function serializeRecord(record: JournalRecord): string {
 
 /** Parses journal text; never throws for a bad line (it is listed in `skipped`). */
 export function parseJournal(text: string): Journal {
-  const journal: Journal = { header: undefined, trials: [], skipped: [] };
-  const byId = new Map<string, MutableTrial>();
-  const lines = text.split('\n');
+  const fold = new JournalFold();
   // A last line without its newline may be a write in progress: read it only if it parses.
-  lines.forEach((line, index) => {
+  fold.lines(text.split('\n'));
+  return fold.journal;
+}
+
+/**
+ * The journal folded line by line, so a reader that follows a growing file (the local study loop)
+ * parses each line once instead of the whole file on every look.
+ */
+export class JournalFold {
+  readonly journal: Journal = { header: undefined, trials: [], skipped: [] };
+  private readonly byId = new Map<string, MutableTrial>();
+  private lineNumber = 0;
+
+  /** Folds whole lines in file order. */
+  lines(lines: readonly string[]): void {
+    for (const line of lines) this.line(line);
+  }
+
+  private line(line: string): void {
+    const at = ++this.lineNumber;
     if (line.trim() === '') return;
+    const journal = this.journal;
     const record = validRecord(line);
     if (typeof record === 'string') {
-      journal.skipped.push({ line: index + 1, reason: record });
+      journal.skipped.push({ line: at, reason: record });
       return;
     }
     if (record.type === 'study') {
       if (!journal.header) journal.header = record;
       else if (record.id !== journal.header.id)
-        journal.skipped.push({ line: index + 1, reason: `a second study header (${record.id})` });
+        journal.skipped.push({ line: at, reason: `a second study header (${record.id})` });
       return;
     }
     if (!journal.header) {
-      journal.skipped.push({ line: index + 1, reason: 'a trial event before the study header' });
+      journal.skipped.push({ line: at, reason: 'a trial event before the study header' });
       return;
     }
     if (record.study !== journal.header.id) {
-      journal.skipped.push({ line: index + 1, reason: `an event of another study (${record.study})` });
+      journal.skipped.push({ line: at, reason: `an event of another study (${record.study})` });
       return;
     }
-    apply(record, byId, journal.trials);
-  });
-  return journal;
+    apply(record, this.byId, journal.trials);
+  }
 }
 
 interface MutableTrial {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { appendJournal, readJournal } from '../../core/tune/journal-file.js';
+import { appendJournal, JournalFollower } from '../../core/tune/journal-file.js';
 import type { JournalRecord, JournalTrial, StudyHeader, TrialEvent } from '../../core/tune/journal.js';
 import { formatValue } from '../../core/tune/report.js';
 import { bestTrial, studyView } from '../../core/tune/study.js';
@@ -45,7 +45,8 @@ export async function runLocalStudy(options: LocalStudyOptions, deps: VerbDeps):
   const now = () => deps.clock().getTime();
   const deadline = options.wallTimeMs === undefined ? Infinity : now() + options.wallTimeMs;
   const inFlight = new Map<string, InFlight>();
-  let journal = await readJournal(journalPath);
+  const follower = new JournalFollower(journalPath);
+  let journal = await follower.read();
   await markInterrupted(journal.trials, study, deps, append);
   let exhausted = false;
   let started = 0;
@@ -63,7 +64,7 @@ export async function runLocalStudy(options: LocalStudyOptions, deps: VerbDeps):
 
   for (;;) {
     await writes;
-    journal = await readJournal(journalPath);
+    journal = await follower.read();
     const othersRunning = journal.trials.filter((t) => t.state === 'running' && !inFlight.has(t.id)).length;
     const budget =
       options.trials === undefined

@@ -2,7 +2,12 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendJournal, openStudyJournal, readJournal } from '../../../src/core/tune/journal-file.js';
+import {
+  appendJournal,
+  JournalFollower,
+  openStudyJournal,
+  readJournal,
+} from '../../../src/core/tune/journal-file.js';
 import { canonicalJson, makeHeader, parseJournal, type TrialEvent } from '../../../src/core/tune/journal.js';
 import type { SearchSpace } from '../../../src/core/tune/types.js';
 
@@ -103,6 +108,27 @@ describe('study journal', () => {
     expect(journal.trials).toHaveLength(400);
     expect(new Set(journal.trials.map((t) => t.id)).size).toBe(400);
     expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(402);
+  });
+
+  it('a follower folds only what was appended, and waits for a line being written', async () => {
+    const path = join(dir(), 'study.jsonl');
+    const follower = new JournalFollower(path);
+    expect((await follower.read()).header).toBeUndefined();
+    await openStudyJournal(path, header);
+    const line = JSON.stringify(start('a', 0.01));
+    appendFileSync(path, line.slice(0, 20));
+    let journal = await follower.read();
+    expect(journal.header?.id).toBe(header.id);
+    expect(journal.trials).toEqual([]);
+    appendFileSync(path, line.slice(20) + '\n');
+    await appendJournal(path, [end('a', 0.5), start('b', 0.02)]);
+    journal = await follower.read();
+    expect(journal.trials.map((t) => [t.id, t.state, t.value])).toEqual([
+      ['a', 'complete', 0.5],
+      ['b', 'running', undefined],
+    ]);
+    expect(journal.skipped).toEqual([]);
+    expect(journal).toEqual(await readJournal(path));
   });
 
   it('a journal of another study is refused; the same study is reopened; a torn tail is tolerated', async () => {
