@@ -11,6 +11,7 @@ export { graphPass, graphLevelOption, type GraphLevel } from './graph-pass.js';
 export { mergeEnsemble, type EnsembleInfo } from './ensemble.js';
 export { extractSubModel } from './split.js';
 export { inferElementTypes } from './infer-types.js';
+export { nodeReads } from './graph-tools.js';
 export { toHalfBits, fromHalfBits } from './half-float.js';
 export {
   selectPasses,

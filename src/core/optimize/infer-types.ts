@@ -60,7 +60,9 @@ function outputType(node: NodeProto, index: number, types: ReadonlyMap<string, n
   if (op === 'TopK' || op === 'MaxPool') return index === 1 ? DataType.INT64 : types.get(node.input[0] ?? '');
   if (op === 'QuantizeLinear') return types.get(node.input[2] ?? '') ?? DataType.UINT8;
   if (op === 'DynamicQuantizeLinear') return index === 1 ? DataType.FLOAT : DataType.UINT8;
-  if (op === 'If' || op === 'Loop' || op === 'Scan' || op.startsWith('Sequence') || op === 'Unique')
+  if (op === 'SequenceLength') return DataType.INT64;
+  // Sequences and optionals are not tensors; control flow and Unique's extra outputs vary.
+  if (op === 'If' || op === 'Loop' || op === 'Scan' || op === 'Unique' || /Sequence|^Optional/.test(op))
     return undefined;
   return types.get(node.input[TYPE_FROM_INPUT[op] ?? 0] ?? '');
 }
