@@ -166,6 +166,9 @@ try {
       '--max-batch-size',
       String(batch),
       ...(threads === 'default' ? [] : ['--threads', threads]),
+      ...(process.env.BENCH_SERVE_SESSION_THREAD
+        ? ['--session-thread', process.env.BENCH_SERVE_SESSION_THREAD]
+        : []),
     ]);
     const cases = {
       raw,

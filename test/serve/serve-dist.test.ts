@@ -16,7 +16,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 // The built CLI copied away from the repository (no node_modules of ours above it): grpc-js and
 // proto-loader must be inside the bundle and the .proto beside it.
-describe('modelops serve from a copy of dist/ (HTTP + gRPC)', () => {
+describe('modelops serve from a copy of dist/ (HTTP + gRPC, session in a worker thread)', () => {
   const work = mkdtempSync(join(tmpdir(), 'modelops-serve-dist-'));
   let child: ReturnType<typeof spawn>;
   let stderr = '';
@@ -41,6 +41,9 @@ describe('modelops serve from a copy of dist/ (HTTP + gRPC)', () => {
         '0',
         '--grpc-port',
         '0',
+        // onnxruntime in its own thread: the worker's source and onnxruntime resolve from the copy too.
+        '--session-thread',
+        'worker',
       ],
       { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work } },
     );

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { createSession } from '../../platform/runtime/index.js';
+import { createSession, createWorkerSession } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
 import type { VerbDefinition } from '../types.js';
@@ -42,7 +42,11 @@ export const serveVerb: VerbDefinition = {
       });
     const served = await loadServedModel({
       ...model,
-      createSession: (bytes, options) => createSession(bytes, { ...options, threads }),
+      createSession: (bytes, options) =>
+        (inputs['session-thread'] === 'worker' ? createWorkerSession : createSession)(bytes, {
+          ...options,
+          threads,
+        }),
     });
     // From here the server owns the session: a failed start releases it.
     const server = await startServer({

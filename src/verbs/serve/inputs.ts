@@ -42,6 +42,14 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
     type: 'number',
   },
   {
+    name: 'session-thread',
+    description:
+      "Where onnxruntime runs: 'main' (the JavaScript thread; measured faster here) or 'worker' (its own thread, so requests are read and answered while a batch computes, at the cost of copying tensors between threads).",
+    type: 'string',
+    choices: ['main', 'worker'],
+    default: 'main',
+  },
+  {
     name: 'host',
     description: 'Address to listen on. Loopback by default; anything else exposes the model to the network.',
     type: 'string',
