@@ -6,8 +6,8 @@
 // Quality: median over seeds of the best value after 25 and after 50 trials (lower is better).
 // Env: BENCH_TUNE_SEEDS (20), BENCH_TUNE_TRIALS (50), BENCH_TUNE_XGB_SEEDS (5; each trial trains
 // 5 × 50 boosting rounds), BENCH_TUNE_OVERHEAD_TRIALS (1000), BENCH_TUNE_CASES (comma list of
-// branin,hartmann6,xgboost,overhead). Writes bench/results/tune.json, keeping the rows of cases
-// not run this time.
+// branin,hartmann6,xgboost,overhead), BENCH_TUNE_SAMPLERS (comma list of tool:sampler to run,
+// e.g. modelops:tpe; default all). Writes bench/results/tune.json, keeping the rows not rerun.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ const trials = Number(process.env.BENCH_TUNE_TRIALS ?? 50);
 const xgbSeeds = Number(process.env.BENCH_TUNE_XGB_SEEDS ?? 5);
 const overheadTrials = Number(process.env.BENCH_TUNE_OVERHEAD_TRIALS ?? 1000);
 const cases = (process.env.BENCH_TUNE_CASES ?? 'branin,hartmann6,xgboost,overhead').split(',');
+const only = process.env.BENCH_TUNE_SAMPLERS?.split(',');
+const wanted = (tool, sampler) => !only || only.includes(`${tool}:${sampler}`);
 const checkpoints = [25, 50].filter((t) => t <= trials);
 
 const median = (xs) => {
@@ -88,7 +90,7 @@ try {
   });
   const jobs = [];
   for (const objective of ['branin', 'hartmann6'].filter((c) => cases.includes(c))) {
-    for (const sampler of ['tpe', 'gp', 'ga', 'random'])
+    for (const sampler of ['tpe', 'gp', 'ga', 'random'].filter((x) => wanted('modelops', x)))
       jobs.push(async () =>
         summarize(
           objective,
@@ -98,7 +100,7 @@ try {
           curves(await run(process.execPath, [driver, 'quality', objective, sampler, seeds, trials])),
         ),
       );
-    for (const sampler of ['tpe', 'tpe-multivariate', 'random'])
+    for (const sampler of ['tpe', 'tpe-multivariate', 'random'].filter((x) => wanted('optuna', x)))
       jobs.push(async () =>
         summarize(
           objective,
@@ -110,7 +112,7 @@ try {
       );
   }
   if (cases.includes('xgboost')) {
-    for (const sampler of ['tpe', 'gp', 'random'])
+    for (const sampler of ['tpe', 'gp', 'random'].filter((x) => wanted('modelops', x)))
       jobs.push(async () =>
         summarize(
           'xgboost-cv',
@@ -130,15 +132,16 @@ try {
           ),
         ),
       );
-    jobs.push(async () =>
-      summarize(
-        'xgboost-cv',
-        'optuna 3.1',
-        'tpe',
-        xgbSeeds,
-        curves(await run(python, ['tune_peer.py', 'xgb', 'tpe', xgbSeeds, trials])),
-      ),
-    );
+    if (wanted('optuna', 'tpe'))
+      jobs.push(async () =>
+        summarize(
+          'xgboost-cv',
+          'optuna 3.1',
+          'tpe',
+          xgbSeeds,
+          curves(await run(python, ['tune_peer.py', 'xgb', 'tpe', xgbSeeds, trials])),
+        ),
+      );
   }
   for (const row of await pool(jobs)) {
     console.log(JSON.stringify(row));
@@ -167,7 +170,11 @@ try {
   }
   const file = join(here, 'results/tune.json');
   const kept = existsSync(file)
-    ? JSON.parse(readFileSync(file, 'utf8')).results.filter((row) => row.case && !cases.includes(row.case))
+    ? JSON.parse(readFileSync(file, 'utf8')).results.filter(
+        (row) =>
+          row.case &&
+          !results.some((r) => r.case === row.case && r.tool === row.tool && r.sampler === row.sampler),
+      )
     : [];
   results.unshift(...kept);
   writeFileSync(

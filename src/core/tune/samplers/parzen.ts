@@ -8,7 +8,8 @@ import { LOG_SQRT_2PI, logSumExp, normalMass } from './math.js';
  * observation plus a prior kernel, each a product of a truncated normal per numeric parameter (in
  * log space for log: true; a discrete value owns the interval half a step either side) and a
  * smoothed one-hot per categorical. Bandwidths follow optuna's rules: the distance to the farther
- * neighbour (univariate) or Scott's rule scaled by 0.2 (multivariate), clipped to
+ * neighbour (default, per dimension even for joint kernels) or Scott's rule (on the range, as optuna's
+ * multivariate TPE, or on the observations' spread), clipped to
  * [range / min(100, 1 + kernels), range] (the "magic clip").
  */
 export interface Dim {
@@ -62,8 +63,8 @@ export interface ParzenOptions {
   multivariate: boolean;
   /** Score every kernel by its shape only (peak height independent of bandwidth). */
   scaleFree?: boolean;
-  /** Multivariate bandwidth: Scott's rule on the range (optuna) or on the observations' spread. */
-  bandwidth?: 'range' | 'spread';
+  /** Multivariate bandwidth: Scott's rule on the range (optuna) or on the observations' spread, or the univariate neighbour rule per dimension. */
+  bandwidth?: 'range' | 'spread' | 'neighbour';
 }
 
 export class ParzenEstimator {
@@ -114,11 +115,12 @@ export class ParzenEstimator {
       mus.set(xs);
       mus[m] = 0.5 * (dim.low + dim.high);
       const range = dim.high - dim.low;
-      const sigmas = options.multivariate
-        ? options.bandwidth === 'spread'
-          ? spreadSigmas(xs, dims.length, range)
-          : scottSigmas(m, dims.length, range)
-        : neighbourSigmas(mus, m, dim.low, dim.high);
+      const sigmas =
+        options.multivariate && options.bandwidth !== 'neighbour'
+          ? options.bandwidth === 'spread'
+            ? spreadSigmas(xs, dims.length, range)
+            : scottSigmas(m, dims.length, range)
+          : neighbourSigmas(mus, m, dim.low, dim.high);
       sigmas[m] = range;
       const minSigma = options.magicClip ? range / Math.min(100, 1 + this.kernels) : 1e-12 * range;
       const logNorm = new Float64Array(this.kernels);

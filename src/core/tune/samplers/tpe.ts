@@ -27,8 +27,12 @@ export interface TpeOptions {
    * wide kernels and the prior competitive: more exploration. optuna 3.1 scores this way. Default true.
    */
   scaleFree?: boolean;
-  /** Multivariate bandwidth: Scott's rule on the range (optuna) or on the observations' spread (default). */
-  bandwidth?: 'range' | 'spread';
+  /**
+   * Bandwidth of the joint kernels, per dimension: the distance to the farther neighbour (default;
+   * the univariate rule, adaptive where good trials cluster), Scott's rule on the range (optuna's
+   * multivariate TPE) or on the observations' spread.
+   */
+  bandwidth?: 'range' | 'spread' | 'neighbour';
 }
 
 export function defaultGamma(n: number): number {
@@ -63,7 +67,7 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
     constantLiar: options.constantLiar ?? true,
     weights: options.weights ?? defaultWeights,
     scaleFree: options.scaleFree ?? true,
-    bandwidth: options.bandwidth ?? 'spread',
+    bandwidth: options.bandwidth ?? 'neighbour',
   };
   return {
     name: 'tpe',
