@@ -70,12 +70,12 @@ export const auditVerb: VerbDefinition = {
         report.findings.length > 0 ||
         !['unknown', 'json'].includes(report.format);
       if (!keep) continue;
-      if (allow.size > 0) {
-        const sha256 = report.sha256 ?? (await sha256File(target.path));
-        report.sha256 = sha256;
-        const reason = allow.get(sha256);
-        if (reason !== undefined) report.allowlisted = { sha256, reason };
-      }
+      // Every report names the exact bytes it judged: deploy accepts an audit as evidence only
+      // for the model version with that sha256, and the allowlist matches on it.
+      const sha256 = report.sha256 ?? (await sha256File(target.path));
+      report.sha256 = sha256;
+      const reason = allow.get(sha256);
+      if (reason !== undefined) report.allowlisted = { sha256, reason };
       reports.push(report);
       absolute.set(report, target.path);
     }

@@ -38,13 +38,16 @@ describe('modelops audit', () => {
   it('walks models/ by default and lists every model file in --json', async () => {
     const run = await runCli(['audit', '--json'], { cwd: dir });
     expect(run.exitCode).toBe(1);
-    const files = (run.json!.files as Array<{ path: string; verdict: string; findings: unknown[] }>).map(
-      (f) => [f.path, f.verdict],
-    );
-    expect(files).toEqual([
+    const reports = run.json!.files as Array<{ path: string; verdict: string; sha256: string }>;
+    expect(reports.map((f) => [f.path, f.verdict])).toEqual([
       ['models/bad/model.pt', 'malicious'],
       ['models/clean/model.pkl', 'clean'],
     ]);
+    // Every report names the bytes it judged (deploy accepts an audit only for that sha256).
+    const expected = createHash('sha256')
+      .update(readFileSync(join(dir, 'models/clean/model.pkl')))
+      .digest('hex');
+    expect(reports[1]!.sha256).toBe(expected);
   });
 
   it('unknown globals are suspicious and fail only with --strict', async () => {
