@@ -23,7 +23,7 @@ export const GITHUB_TOKEN_INPUT: InputSpec = {
 export const MODEL_INPUT: InputSpec = {
   name: 'model',
   description:
-    'The model file, e.g. models/churn/model.onnx (deploy also takes a registry name). When empty, version takes every model changed between base and head, evaluate the model in modelops.yaml.',
+    'The model file, e.g. models/churn/model.onnx (deploy also takes a registry name). When empty, version and evaluate take every model changed between base and head.',
   type: 'string',
 };
 

@@ -42,7 +42,8 @@ describe('action metadata contract', () => {
       expect(existsSync(join(root, `src/actions/${name}.ts`))).toBe(false);
       expect(read('action.yml').inputs?.command?.description ?? '').not.toMatch(new RegExp(`\\b${name}\\b`));
       for (const input of verb.inputs) {
-        const value = input.type === 'number' ? '3' : input.type === 'boolean' ? 'true' : 'x';
+        const value =
+          input.type === 'number' ? '3' : input.type === 'boolean' ? 'true' : (input.choices?.[0] ?? 'x');
         const { source } = argvInputSource(verb.name, verb.inputs, [`--${input.name}=${value}`]);
         expect(parseInputs(verb.name, verb.inputs, source)[input.name]).toBeDefined();
       }
