@@ -12,11 +12,13 @@ import {
 import type { CreateSession } from '../../platform/runtime/index.js';
 import type { OpenDataset } from '../evaluate/measure.js';
 import { postPullRequestReport } from '../pr-report.js';
-import type { ParsedInputs, VerbDefinition, VerbDeps } from '../types.js';
+import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
 import { labelColumnOf } from './data-feeds.js';
 import { DEFAULT_PASSES, OPTIMIZE_INPUTS, OPTIMIZE_OUTPUTS } from './inputs.js';
 import { renderOptimizeSummary, renderOptimizeText, type OptimizeReport } from './render.js';
 import { searchCandidates, type SearchData } from './search.js';
+import { splitModel } from './split-model.js';
+import { escapeMarkdown } from '../../core/report/markdown.js';
 
 /** Parts the verb loads lazily; tests pass their own. */
 export interface OptimizeParts {
@@ -64,6 +66,8 @@ export function createOptimizeVerb(parts: OptimizeParts = DEFAULT_PARTS): VerbDe
           fix: 'pass --data PATH (and --label-column NAME) with validation rows, or drop --budget',
         });
       }
+      const cut = (inputs['split-at'] as string[] | undefined) ?? [];
+      if (cut.length > 0) return split(modelPath, outputPath, cut, parts, shown);
       const available = await parts.passes();
       const selected = selectPasses(requestedPasses(inputs, available, deps), available);
       const original = await loadModelFile(modelPath);
@@ -130,6 +134,49 @@ export function createOptimizeVerb(parts: OptimizeParts = DEFAULT_PARTS): VerbDe
 }
 
 export const optimizeVerb = createOptimizeVerb();
+
+/** `--split-at`: two parts that run in turn, proved against the whole model before they are written. */
+async function split(
+  modelPath: string,
+  outputPath: string,
+  cut: string[],
+  parts: OptimizeParts,
+  shown: (p: string) => string,
+): Promise<VerbOutcome> {
+  const model = await loadModelFile(modelPath);
+  await mkdir(dirname(outputPath), { recursive: true });
+  const report = await splitModel({
+    model,
+    cut,
+    outputPath,
+    createSession: await parts.createSession(),
+    shown,
+  });
+  const lines = [
+    `split ${shown(modelPath)} at ${cut.join(', ')}: the parts chained match the whole model (max abs error ${report.max_abs_error})`,
+    ...report.parts.map(
+      (p) =>
+        `  ${p.path}: ${p.inputs.join(', ')} → ${p.outputs.join(', ')} (${p.nodes} nodes, ${p.size} bytes)`,
+    ),
+  ];
+  return {
+    exitCode: 0,
+    result: { model: shown(modelPath), split: report },
+    outputs: {
+      output: report.parts.map((p) => p.path).join(','),
+      chosen: 'split',
+      'size-ratio': '',
+      'latency-ratio': '',
+    },
+    text: lines.join('\n'),
+    summary: [
+      '### modelops optimize — split',
+      '',
+      ...lines.map((l) => l.trim()).map((l) => `- ${escapeMarkdown(l)}`),
+      '',
+    ].join('\n'),
+  };
+}
 
 function paths(inputs: ParsedInputs, deps: VerbDeps): { modelPath: string; outputPath: string } {
   const model = inputs.model as string | undefined;

@@ -54,6 +54,12 @@ export const OPTIMIZE_INPUTS: readonly InputSpec[] = [
     type: 'list',
   },
   {
+    name: 'split-at',
+    description:
+      'Instead of searching: split the model at these tensors (comma separated node outputs) into OUTPUT.part1.onnx (model inputs → these tensors) and OUTPUT.part2.onnx (these tensors → model outputs), written only after the chained parts reproduce the whole model.',
+    type: 'list',
+  },
+  {
     name: 'calibration-rows',
     description: 'Rows of data fed to passes that calibrate on activations (int8-static).',
     type: 'number',
