@@ -31,6 +31,11 @@ export interface ModelRuntime {
     feeds: Record<string, RuntimeTensor>,
     outputNames?: readonly string[],
   ): Promise<{ outputs: Record<string, RuntimeTensor>; ms: number }>;
+  /**
+   * How many runs compute at once (worker sessions with replicas). A caller that keeps this many
+   * runs in flight, plus one queued, keeps every replica busy. Undefined means one.
+   */
+  readonly concurrency?: number;
   release(): Promise<void>;
 }
 
@@ -48,6 +53,13 @@ export interface RuntimeOptions {
    * Spinning shaves wake-up latency off each operator but keeps the cores busy between runs.
    */
   spinning?: boolean;
+  /**
+   * Worker sessions only: this many copies of the session, each in its own thread and each running
+   * a different request. With more than one, each copy gets one intra-op thread unless `threads`
+   * says otherwise: on a small CPU, whole runs side by side beat one run split across cores
+   * (bench/evaluate-throughput.bench.mjs). Default 1.
+   */
+  replicas?: number;
 }
 
 /** Signature of {@link createSession}, for injecting a runtime into verbs. */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { UsageError } from '../../core/errors.js';
 import type { CreateSession, ModelRuntime, RuntimeValueInfo } from './model-runtime.js';
 import { onnxTypeName, ortTypeName, type RuntimeTensor } from './runtime-tensor.js';
 import {
@@ -49,19 +50,36 @@ interface Reply {
 export const createWorkerSession: CreateSession = async (model, options = {}) => {
   const source = sourceName(model, options);
   refuseEmpty(model, source);
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new UsageError(`${replicas} session replicas for ${source} is not a positive whole number`, {
+      fix: 'ask for 1 or more sessions',
+    });
+  }
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
+  const sessionOptions = sessionOptionsFor({
+    ...options,
+    // Replicas run side by side, one intra-op thread each, unless the caller says otherwise.
+    threads: options.threads ?? (replicas > 1 ? 1 : undefined),
     // No spinning by default: the caller's thread works alongside (decoding, scoring), and threads
     // spinning between runs would take the cores it needs (bench/evaluate-throughput.bench.mjs).
-    workerData: {
-      ortPath,
-      model,
-      options: sessionOptionsFor({ ...options, spinning: options.spinning ?? false }),
-    },
+    spinning: options.spinning ?? false,
   });
-  const channel = new Channel(worker, source);
-  const ready = await channel.ready();
+  const channels = Array.from(
+    { length: replicas },
+    () =>
+      new Channel(
+        new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, model, options: sessionOptions } }),
+        source,
+      ),
+  );
+  const started = await Promise.allSettled(channels.map((c) => c.ready()));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(channels.map((c) => c.close()));
+    throw failed.reason;
+  }
+  const ready = (started[0] as PromiseFulfilledResult<Ready>).value;
   const describe = (m: WireInfo): RuntimeValueInfo =>
     m.isTensor
       ? {
@@ -80,7 +98,10 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
     for (const [name, t] of Object.entries(feeds)) {
       wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data: compact(t.data) };
     }
-    const reply = await channel.request({ feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] });
+    const reply = await leastBusy(channels).request({
+      feeds: wire,
+      outputs: [...(outputNames ?? tensorOutputs)],
+    });
     if (reply.error !== undefined) throw runError(source, new Error(reply.error));
     const plain = Object.entries(reply.outputs ?? {}).map(([name, t]): [string, RuntimeTensor] => [
       name,
@@ -95,9 +116,19 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
     outputs,
     run: async (feeds, outputNames) => (await runTimed(feeds, outputNames)).outputs,
     runTimed,
-    release: () => channel.close(),
+    concurrency: replicas,
+    release: async () => {
+      await Promise.all(channels.map((c) => c.close()));
+    },
   };
 };
+
+/** The replica with the fewest requests waiting (the first of equals, so one request uses replica 0). */
+function leastBusy(channels: readonly Channel[]): Channel {
+  let best = channels[0]!;
+  for (const channel of channels) if (channel.pending < best.pending) best = channel;
+  return best;
+}
 
 /**
  * A typed array view over part of a larger buffer would be cloned whole by postMessage: copy just
@@ -130,12 +161,19 @@ class Channel {
     });
   }
 
+  /** Requests sent and not yet answered. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
   ready(): Promise<Ready> {
     return new Promise((resolve, reject) => (this.starting = { resolve, reject }));
   }
 
   request(message: object): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
+    // A terminated thread never answers: fail now rather than wait forever.
+    if (this.closed) return Promise.reject(new Error(`the session for ${this.source} was released`));
     const id = this.nextId++;
     const reply = new Promise<Reply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.worker.ref();

@@ -25,6 +25,18 @@ const DEFAULT_PARTS: EvaluateParts = {
   createSession: async () => (await import('../../platform/runtime/index.js')).createWorkerSession,
 };
 
+/** --sessions: a whole number from 1 to 64, or undefined for the default. */
+function sessionsInput(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(`--sessions ${String(value)} is not a whole number from 1 to 64`, {
+      fix: 'pass --sessions 1 for one session with onnxruntime threads, or leave it out for one per core',
+    });
+  }
+  return n;
+}
+
 /** The evaluate verb over the given parts (the data readers and onnxruntime by default). */
 export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDefinition {
   return {
@@ -59,6 +71,7 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
 
   /** One model on its data: measure, then conclude (or write the shard state). */
   async function evaluateOne(inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome> {
+    const sessions = sessionsInput(inputs.sessions);
     const ctx = await resolveEvaluateContext(inputs, deps);
     if (inputs['write-predictions']) predictionsFormat(String(inputs['write-predictions']));
     const baseline = await resolveBaseline({
@@ -96,6 +109,7 @@ export function createEvaluateVerb(parts: EvaluateParts = DEFAULT_PARTS): VerbDe
       task: ctx.task,
       output: inputs.output as string | undefined,
       batchSize: Number(inputs['batch-size']),
+      sessions,
       shard: ctx.shard,
       progress: deps.progress(`evaluate ${ctx.name}`),
       slices: Object.values(ctx.dataset?.slices ?? {}),

@@ -45,6 +45,12 @@ export const EVALUATE_INPUTS: readonly InputSpec[] = [
     default: '256',
   },
   {
+    name: 'sessions',
+    description:
+      "onnxruntime sessions run side by side, each in its own thread with one intra-op thread, each on a different batch. Default: one per core, up to 4 (1 for models of 512 MB or more) — the fastest way through a dataset on a CPU (bench/evaluate-throughput). 1 runs a single session with onnxruntime's own threading, as a latency-focused server would; latency percentiles are per batch under whichever setting runs, for the baseline too.",
+    type: 'number',
+  },
+  {
     name: 'baseline',
     description:
       "Model to compare with: a file path, a registered version NAME@vX.Y.Z, or an environment assignment NAME#ENV. Default in a pull request: the model's assignment in 'environment', else the same model path at the base commit.",

@@ -58,8 +58,8 @@ export interface DataRun {
 
 /**
  * Streams the data once and runs every model on each batch, so a baseline is compared on exactly
- * the candidate's rows and measured in the same job. At most three batches are held: one being
- * read, one being run, one being scored.
+ * the candidate's rows and measured in the same job. Batches held: one being read, one per
+ * session replica being run, one being scored.
  */
 export async function runModelsOnData(options: {
   models: readonly ModelUnderTest[];
@@ -115,7 +115,10 @@ export async function runModelsOnData(options: {
   let pending = readAhead();
   const stride = options.shard?.count ?? 1;
   let warmed = false;
-  let inFlight: InFlight | undefined;
+  // Runs kept in flight: one per session replica plus one queued, so no replica waits while this
+  // thread scores; batches are settled in file order (per-row values pair up across models).
+  const depth = Math.max(...models.map((m) => m.runtime.concurrency ?? 1)) + 1;
+  const inFlight: InFlight[] = [];
 
   /** Scores one batch whose runs were started earlier: accumulators, slices, kept rows. */
   const settle = async ({ batch, members, results }: InFlight) => {
@@ -176,13 +179,12 @@ export async function runModelsOnData(options: {
         for (const [i, model] of models.entries()) await model.runtime.run(tensors[i]!, [model.output]);
         warmed = true;
       }
-      // Start this batch's runs, then score the previous batch while they compute: with sessions
+      // Start this batch's runs, then score the oldest batch while they compute: with sessions
       // in worker threads, data and metrics work overlaps inference.
-      const job = { batch, members, results: models.map((m, i) => startRun(m, tensors[i]!)) };
-      if (inFlight) await settle(inFlight);
-      inFlight = job;
+      inFlight.push({ batch, members, results: models.map((m, i) => startRun(m, tensors[i]!)) });
+      if (inFlight.length >= depth) await settle(inFlight.shift()!);
     }
-    if (inFlight) await settle(inFlight);
+    for (const job of inFlight.splice(0)) await settle(job);
   } finally {
     await iterator.return?.();
   }

@@ -81,6 +81,39 @@ describe('createWorkerSession', () => {
     await Promise.all([runtime.release(), main.release()]);
   });
 
+  it('replicas: many runs in flight spread over several sessions, each result still its own batch', async () => {
+    const bytes = writeModel(makeMlp());
+    const pool = await createWorkerSession(bytes, { replicas: 3 });
+    const main = await createSession(bytes, { threads: 1 });
+    expect(pool.concurrency).toBe(3);
+    expect(pool.inputs).toEqual(main.inputs);
+    const batches = Array.from({ length: 20 }, (_, b) => ROWS.map((row) => row.map((v) => v - b / 3)));
+    const results = await Promise.all(batches.map((rows) => pool.run({ features: rowsToTensor(rows) })));
+    for (const [b, result] of results.entries()) {
+      const expected = await main.run({ features: rowsToTensor(batches[b]!) });
+      expect(flatValues(result.probabilities!)).toEqual(flatValues(expected.probabilities!));
+    }
+    await Promise.all([pool.release(), main.release()]);
+    // Released: every replica's thread is gone, so a late run fails instead of hanging.
+    await rejection(pool.run({ features: rowsToTensor(ROWS) }));
+  });
+
+  it('replicas: a model that fails to load fails once, with every thread stopped; a bad count is refused', async () => {
+    const bytes = writeModel(makeMlp());
+    const cut = await rejection(
+      createWorkerSession(bytes.subarray(0, bytes.length - 7), { source: 'cut.onnx', replicas: 4 }),
+    );
+    expect(cut).toBeInstanceOf(ModelFormatError);
+    expect(cut.message).toMatch(/^onnxruntime cannot load cut\.onnx: /);
+    for (const replicas of [0, 1.5, -2]) {
+      const refused = await rejection(createWorkerSession(bytes, { source: 'm.onnx', replicas }));
+      expect(refused).toBeInstanceOf(UsageError);
+      expect(refused.message).toBe(
+        `${replicas} session replicas for m.onnx is not a positive whole number — ask for 1 or more sessions`,
+      );
+    }
+  });
+
   it('spinning on or off (the worker default is off) computes the same outputs', async () => {
     const bytes = writeModel(makeMlp());
     const spinning = await createWorkerSession(bytes, { spinning: true });

@@ -112,6 +112,38 @@ describe('modelops evaluate (CLI, real files)', () => {
     expect((merged.json as { rows: number }).rows).toBe(2000);
   });
 
+  it('--sessions: one session or several side by side give the same metrics and paired tests', async () => {
+    const args = ['evaluate', '--model', 'model.onnx', '--data', 'eval.csv', '--baseline', 'worse.onnx'];
+    await writeFile(
+      join(dir, 'modelops.yaml'),
+      'version: 1\ngates:\n  - metric: roc_auc\n    max-degradation: 0\n    significance: { method: bootstrap }\n' +
+        '  - metric: accuracy\n    max-degradation: 0\n    significance: { method: mcnemar }\n',
+    );
+    const runs = [];
+    for (const sessions of ['1', '3']) {
+      const run = await runCli([...args, '--batch-size', '64', '--sessions', sessions, '--json'], {
+        cwd: dir,
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      runs.push(run.json as { rows: number; metrics: Record<string, number>; gates: object[] });
+    }
+    const [one, three] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect(three.rows).toBe(2000);
+    const exact = Object.keys(one.metrics).filter((k) => !/^(latency|throughput)/.test(k));
+    expect(exact.length).toBeGreaterThan(10);
+    for (const key of exact) expect(three.metrics[key], key).toBe(one.metrics[key]);
+    // Paired bootstrap and McNemar depend on rows pairing up across models in file order.
+    expect(one.gates).toHaveLength(2);
+    expect(JSON.stringify(one.gates)).toMatch(/"low":.*"pValue":/);
+    expect(three.gates).toEqual(one.gates);
+    await writeFile(join(dir, 'modelops.yaml'), 'version: 1\n');
+    const bad = await runCli([...args, '--sessions', '0'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      'modelops evaluate: error: --sessions 0 is not a whole number from 1 to 64 — pass --sessions 1 for one session with onnxruntime threads, or leave it out for one per core',
+    );
+  });
+
   it('regression on JSONL', async () => {
     const next = randoms(9);
     const lines = Array.from({ length: 300 }, () => {
