@@ -28,16 +28,21 @@ interface Pending {
  * Dynamic batching for one model. Requests whose inputs agree on everything but the first
  * dimension (same element types, same trailing dims, same requested outputs) are concatenated
  * along it into one session.run of at most `maxBatchSize` rows, and the outputs are split back
- * per request. One batch runs at a time — onnxruntime-node's session.run holds the JavaScript
- * thread anyway — so under load the requests that arrive during a run form the next batch.
+ * per request. As many batches run at once as the runtime has sessions (`runtime.concurrency`:
+ * replicas in worker threads; one for a session on the JavaScript thread, whose run holds that
+ * thread anyway), so under load the requests that arrive during the runs form the next batches.
  * Models whose inputs or outputs have a fixed first dimension are never batched.
  */
 export class DynamicBatcher {
   private readonly queue: Pending[] = [];
-  private running = false;
+  /** Batches handed to the runtime and not yet answered. */
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private batchable: boolean;
   private readonly labels: { model: string };
+  /** This model's metric series, looked up on first use (a series appears once it has a value). */
+  private seriesCache: ReturnType<DynamicBatcher['lookUpSeries']> | undefined;
 
   constructor(
     private readonly model: ServedModel,
@@ -45,6 +50,8 @@ export class DynamicBatcher {
     private readonly metrics: ServeMetrics,
   ) {
     this.labels = { model: model.name };
+    const concurrency = model.runtime.concurrency ?? 1;
+    this.maxInFlight = Number.isSafeInteger(concurrency) && concurrency > 1 ? concurrency : 1;
     const firstDimFree = (shape: readonly unknown[] | null) => !shape || typeof shape[0] !== 'number';
     const tensorOutputs = model.signature.outputs.filter((o) => o.kind === 'tensor');
     this.batchable =
@@ -76,7 +83,7 @@ export class DynamicBatcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     const head = this.queue[0]!;
     const waited = performance.now() - head.queuedAt;
     const full =
@@ -96,8 +103,8 @@ export class DynamicBatcher {
 
   private dispatchNow(): void {
     this.clearTimer();
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.inFlight++;
     const head = this.queue.shift()!;
     const batch = [head];
     let rows = head.rows;
@@ -112,9 +119,26 @@ export class DynamicBatcher {
       }
     }
     void this.runBatch(batch, rows).finally(() => {
-      this.running = false;
+      this.inFlight--;
       this.schedule();
     });
+    // Another session is free: start the next batch from what is still queued.
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  private get series() {
+    return (this.seriesCache ??= this.lookUpSeries());
+  }
+
+  private lookUpSeries() {
+    const { metrics, labels } = this;
+    return {
+      queueDuration: metrics.queueDuration.child(labels),
+      sessionRuns: metrics.sessionRuns.child(labels),
+      inferenceDuration: metrics.inferenceDuration.child(labels),
+      batchSize: metrics.batchSize.child(labels),
+      batchRequests: metrics.batchRequests.child(labels),
+    };
   }
 
   private clearTimer(): void {
@@ -126,7 +150,8 @@ export class DynamicBatcher {
 
   private async runBatch(batch: Pending[], rows: number): Promise<void> {
     const started = performance.now();
-    for (const p of batch) this.metrics.queueDuration.observe(this.labels, (started - p.queuedAt) / 1000);
+    const queueDuration = this.series.queueDuration;
+    for (const p of batch) queueDuration.observe((started - p.queuedAt) / 1000);
     if (batch.length === 1) {
       const p = batch[0]!;
       await this.run(p.request.feeds, p.request.outputNames, rows, 1).then(p.resolve, p.reject);
@@ -166,10 +191,11 @@ export class DynamicBatcher {
       // The request matched the signature, so what remains is data onnxruntime refuses (e.g. a dim mismatch between inputs).
       throw new InferRequestError('inputs', (error as Error).message);
     } finally {
-      this.metrics.sessionRuns.inc(this.labels);
-      this.metrics.inferenceDuration.observe(this.labels, (performance.now() - started) / 1000);
-      this.metrics.batchSize.observe(this.labels, rows);
-      this.metrics.batchRequests.observe(this.labels, requests);
+      const series = this.series;
+      series.sessionRuns.inc();
+      series.inferenceDuration.observe((performance.now() - started) / 1000);
+      series.batchSize.observe(rows);
+      series.batchRequests.observe(requests);
     }
   }
 }

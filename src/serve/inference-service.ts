@@ -22,6 +22,8 @@ export const UNKNOWN_MODEL = '_unknown';
 export class InferenceService {
   readonly metrics: ServeMetrics = createServeMetrics();
   private readonly models: Map<string, { model: ServedModel; batcher: DynamicBatcher }>;
+  /** Metric series per model, protocol and status, looked up once each (one record per request). */
+  private readonly recorders = new Map<string, (seconds: number) => void>();
 
   constructor(
     models: readonly ServedModel[],
@@ -60,8 +62,18 @@ export class InferenceService {
   /** Counts one answered infer request and its duration. */
   record(protocol: Protocol, modelName: string, status: string, seconds: number): void {
     const model = this.models.has(modelName) ? modelName : UNKNOWN_MODEL;
-    this.metrics.requests.inc({ model, protocol, status });
-    this.metrics.requestDuration.observe({ model, protocol }, seconds);
+    const key = `${model}\n${protocol}\n${status}`;
+    let recorder = this.recorders.get(key);
+    if (!recorder) {
+      const requests = this.metrics.requests.child({ model, protocol, status });
+      const duration = this.metrics.requestDuration.child({ model, protocol });
+      recorder = (s) => {
+        requests.inc();
+        duration.observe(s);
+      };
+      this.recorders.set(key, recorder);
+    }
+    recorder(seconds);
   }
 
   /** Frees every onnxruntime session. */

@@ -22,10 +22,30 @@ export class Counter implements Metric {
   ) {}
 
   inc(labels: Labels = {}, by = 1): void {
+    this.entry(labels).value += by;
+  }
+
+  /**
+   * The series of one label set, looked up once: a hot path (one call per request) increments it
+   * without building the label key again. The labels are copied, so the caller may reuse its object.
+   */
+  child(labels: Labels): { inc(by?: number): void } {
+    const entry = this.entry(labels);
+    return {
+      inc: (by = 1) => {
+        entry.value += by;
+      },
+    };
+  }
+
+  private entry(labels: Labels): { labels: Labels; value: number } {
     const key = labelKey(labels);
-    const entry = this.values.get(key);
-    if (entry) entry.value += by;
-    else this.values.set(key, { labels, value: by });
+    let entry = this.values.get(key);
+    if (!entry) {
+      entry = { labels: { ...labels }, value: 0 };
+      this.values.set(key, entry);
+    }
+    return entry;
   }
 
   /** The current value for one label set (0 when never incremented). */
@@ -40,12 +60,28 @@ export class Counter implements Metric {
   }
 }
 
+interface HistogramSeries {
+  labels: Labels;
+  /** Per bucket, not cumulative while observing; render() accumulates. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+function observeInto(entry: HistogramSeries, buckets: readonly number[], value: number): void {
+  for (let i = 0; i < buckets.length; i++) {
+    if (value <= buckets[i]!) {
+      entry.counts[i]!++;
+      break;
+    }
+  }
+  entry.sum += value;
+  entry.count++;
+}
+
 /** Observations counted into cumulative buckets (`le`), with their sum and count, per label set. */
 export class Histogram implements Metric {
-  private readonly series = new Map<
-    string,
-    { labels: Labels; counts: number[]; sum: number; count: number }
-  >();
+  private readonly series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     private readonly help: string,
@@ -54,17 +90,23 @@ export class Histogram implements Metric {
   ) {}
 
   observe(labels: Labels, value: number): void {
+    observeInto(this.entry(labels), this.buckets, value);
+  }
+
+  /** The series of one label set, looked up once (see {@link Counter.child}). */
+  child(labels: Labels): { observe(value: number): void } {
+    const entry = this.entry(labels);
+    return { observe: (value) => observeInto(entry, this.buckets, value) };
+  }
+
+  private entry(labels: Labels): HistogramSeries {
     const key = labelKey(labels);
     let entry = this.series.get(key);
     if (!entry) {
-      entry = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      entry = { labels: { ...labels }, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
-    // Non-cumulative while observing; render() accumulates.
-    const bucket = this.buckets.findIndex((bound) => value <= bound);
-    if (bucket >= 0) entry.counts[bucket]!++;
-    entry.sum += value;
-    entry.count++;
+    return entry;
   }
 
   render(lines: string[]): void {

@@ -6,6 +6,7 @@ import { decodeInferRequest, InferRequestError, isObject, type CheckedInput } fr
 import { ModelNotFoundError, type InferenceService } from './inference-service.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
 import { modelMetadata, type ServedModel } from './served-model.js';
+import { BodyPool } from './body-pool.js';
 import { tensorFromBytes, tensorToBytes } from './tensor-bytes.js';
 import { v2Datatype } from './v2-datatypes.js';
 
@@ -34,6 +35,7 @@ export function createHttpHandler(
   service: InferenceService,
   options: { maxBodyBytes: number; logger?: Logger },
 ): RequestListener {
+  const bodies = new BodyPool();
   return (req, res) => {
     const started = performance.now();
     let inferModel: string | undefined;
@@ -56,7 +58,7 @@ export function createHttpHandler(
       )
       .then((status) => {
         if (inferModel !== undefined)
-          service.record('http', inferModel, String(status), (performance.now() - started) / 1000);
+          service.record('http', inferModel, statusText(status), (performance.now() - started) / 1000);
       });
   };
 
@@ -65,7 +67,7 @@ export function createHttpHandler(
     res: ServerResponse,
     markInfer: (model: string) => void,
   ): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+    const path = requestPath(req.url ?? '/');
     if (path === '/v2/health/live') return get(req, res, () => ({ live: true }));
     if (path === '/v2/health/ready') return get(req, res, () => ({ ready: true }));
     if (path === '/v2')
@@ -98,9 +100,30 @@ export function createHttpHandler(
   }
 
   async function infer(req: IncomingMessage, res: ServerResponse, model: ServedModel): Promise<void> {
-    const jsonLength = Number(req.headers[HEADER_LENGTH]);
-    const body = await readBody(req, options.maxBodyBytes, Number.isSafeInteger(jsonLength) ? jsonLength : 0);
-    const { json, binary } = splitBinary(body, req.headers[HEADER_LENGTH]);
+    const header = req.headers[HEADER_LENGTH];
+    const jsonLength = Number(header);
+    const body = await readBody(
+      req,
+      options.maxBodyBytes,
+      Number.isSafeInteger(jsonLength) ? jsonLength : 0,
+      bodies,
+    );
+    try {
+      await answer(req, res, model, body, header);
+    } finally {
+      // The answer is written (or failed): nothing refers to the body's bytes any more.
+      bodies.release(body);
+    }
+  }
+
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    model: ServedModel,
+    body: Buffer,
+    header: string | string[] | undefined,
+  ): Promise<void> {
+    const { json, binary } = splitBinary(body, header);
     let offset = 0;
     const request = decodeInferRequest(json, model, (field, checked: CheckedInput, input) => {
       const size = (input.parameters as Record<string, unknown>).binary_data_size;
@@ -122,7 +145,7 @@ export function createHttpHandler(
     const outputs = await service.infer(model, request);
     const binaryOut = binaryOutputs(json);
     const parts: Buffer[] = [];
-    const answer = {
+    const reply = {
       model_name: model.name,
       ...(model.version ? { model_version: model.version } : {}),
       ...(request.id !== undefined ? { id: request.id } : {}),
@@ -134,14 +157,25 @@ export function createHttpHandler(
         return { ...head, parameters: { binary_data_size: bytes.byteLength } };
       }),
     };
-    if (parts.length === 0) return send(res, 200, answer);
-    const head = Buffer.from(JSON.stringify(answer));
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': head.byteLength + parts.reduce((sum, p) => sum + p.byteLength, 0),
-      [HEADER_LENGTH]: head.byteLength,
-    });
-    res.end(Buffer.concat([head, ...parts]));
+    if (parts.length === 0) return send(res, 200, reply);
+    // One buffer, JSON then tensors, written with the header block in one writev.
+    const text = JSON.stringify(reply);
+    const headLength = Buffer.byteLength(text);
+    let length = headLength;
+    for (const p of parts) length += p.byteLength;
+    const out = Buffer.allocUnsafe(length);
+    out.write(text, 0, 'utf8');
+    let at = headLength;
+    for (const p of parts) at += p.copy(out, at);
+    res.writeHead(200, [
+      'content-type',
+      'application/octet-stream',
+      'content-length',
+      String(length),
+      HEADER_LENGTH,
+      String(headLength),
+    ]);
+    res.end(out);
   }
 }
 
@@ -196,29 +230,59 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * Reads the whole body. With a Content-Length it goes straight into one buffer placed so that
- * byte `alignedAt` (where binary tensor data starts) is 8-byte aligned: the tensors are then
+ * Reads the whole body. With a Content-Length it goes straight into one pooled buffer placed so
+ * that byte `alignedAt` (where binary tensor data starts) is 8-byte aligned: the tensors are then
  * viewed in place, with no second copy — at 64 KiB+ per request, copies and the garbage they
- * leave are a visible share of the server's CPU.
+ * leave are a visible share of the server's CPU. The caller gives the buffer back to `pool`.
  */
-async function readBody(req: IncomingMessage, maxBytes: number, alignedAt: number): Promise<Buffer> {
+function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  alignedAt: number,
+  pool: BodyPool,
+): Promise<Buffer> {
   const declared =
     req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   if (declared !== undefined && declared > maxBytes) {
     req.resume();
-    throw new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`);
+    return Promise.reject(new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`));
   }
-  if (declared !== undefined && Number.isSafeInteger(declared) && declared >= 0) {
-    const pad = (8 - (alignedAt % 8)) % 8;
-    const body = Buffer.allocUnsafeSlow(pad + declared).subarray(pad);
+  if (declared === undefined || !Number.isSafeInteger(declared) || declared < 0)
+    return readChunked(req, maxBytes);
+  const body = pool.acquire(declared, (8 - (alignedAt % 8)) % 8);
+  // Listeners rather than an async iterator: no promise per chunk on the hot path.
+  return new Promise((resolve, reject) => {
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (size + chunk.length > declared) throw new HttpError(400, 'body is longer than its Content-Length');
+    const done = (error?: Error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (!error) return resolve(size === declared ? body : body.subarray(0, size));
+      pool.release(body);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.length > declared) {
+        req.destroy();
+        return done(new HttpError(400, 'body is longer than its Content-Length'));
+      }
       chunk.copy(body, size);
       size += chunk.length;
-    }
-    return size === declared ? body : body.subarray(0, size);
-  }
+    };
+    const onEnd = () => done();
+    const onError = (error: Error) => done(error);
+    // A client that goes away before the end: the answer has nowhere to go.
+    const onClose = () => done(new HttpError(400, 'the client closed the connection before the body ended'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** A body without Content-Length (chunked): collected, then joined. */
+async function readChunked(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -228,3 +292,27 @@ async function readBody(req: IncomingMessage, maxBytes: number, alignedAt: numbe
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
+
+/**
+ * The path of a request target, without query and trailing slashes. Plain origin-form targets
+ * (the only kind clients send here) are taken as they are; anything a URL parser would rewrite —
+ * dot segments, backslashes, `//`, an absolute URL, characters it escapes — goes through one.
+ */
+export function requestPath(target: string): string {
+  const query = target.indexOf('?');
+  const raw = query < 0 ? target : target.slice(0, query);
+  const path =
+    PLAIN_PATH.test(raw) && !DOT_SEGMENT.test(raw) ? raw : new URL(target, 'http://localhost').pathname;
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+  return end === path.length ? path : path.slice(0, end);
+}
+
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/** Status codes as metric labels, without a string per request. */
+function statusText(status: number): string {
+  return (STATUS_TEXT[status] ??= String(status));
+}
+const STATUS_TEXT: Record<number, string> = {};
