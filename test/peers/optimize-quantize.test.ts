@@ -64,10 +64,17 @@ afterAll(async () => {
 
 // Stated tolerances: largest error over 32 held-out rows relative to the largest torch output.
 const TOLERANCE: Record<string, Record<string, number>> = {
-  mlp: { int8: 0.02, 'int8-static': 0.05, 'int8-weight': 0.02 },
-  cnn: { int8: 0.02, 'int8-static': 0.05, 'int8-weight': 0.02 },
-  transformer: { int8: 0.05, 'int8-static': 0.1, 'int8-weight': 0.02 },
+  mlp: { int8: 0.02, 'int8-nbits': 0.02, 'int8-static': 0.05, 'int8-weight': 0.02 },
+  cnn: { int8: 0.02, 'int8-nbits': 0.02, 'int8-static': 0.05, 'int8-weight': 0.02 },
+  transformer: { int8: 0.05, 'int8-nbits': 0.05, 'int8-static': 0.1, 'int8-weight': 0.02 },
 };
+/** Variants checked: a pass, and for dynamic int8 also its MatMulNBits form (block size 64). */
+const VARIANTS: [string, string, Record<string, string | number>][] = [
+  ['int8', 'int8', {}],
+  ['int8-nbits', 'int8', { form: 'nbits', 'block-size': 64 }],
+  ['int8-static', 'int8-static', {}],
+  ['int8-weight', 'int8-weight', {}],
+];
 
 describe('int8 passes on torch 1.13 exports', () => {
   const measured: Record<string, unknown> = {};
@@ -98,10 +105,11 @@ describe('int8 passes on torch 1.13 exports', () => {
       }));
       const checked = join(work, `checked-${name}`);
       execFileSync('mkdir', ['-p', checked]);
-      for (const passName of ['int8', 'int8-static', 'int8-weight']) {
-        const result: PassResult = await pass(passName).apply(model, {
+      for (const [passName, passId, options] of VARIANTS) {
+        const result: PassResult = await pass(passId).apply(model, {
           calibration,
           observe: observeWithOrt,
+          options,
         });
         if (result.kind !== 'changed') throw new Error(`${name} ${passName}: ${result.reason}`);
         expect(checkModel(result.model)).toEqual([]);
@@ -118,6 +126,7 @@ describe('int8 passes on torch 1.13 exports', () => {
       }
       expect(writeModel(model)).toEqual(bytes);
       expect(onnxCheck(checked)).toEqual({
+        'int8-nbits.onnx': 'ok',
         'int8-static.onnx': 'ok',
         'int8-weight.onnx': 'ok',
         'int8.onnx': 'ok',
@@ -168,8 +177,8 @@ describe.skipIf(!existsSync(DATA))('int8 passes on libonnx-testdata', () => {
           Object.entries(feeds).map(([k, t]) => [k, { dims: t.dims, data: t.data as Float32Array }]),
         ),
       ];
-      for (const passName of ['int8', 'int8-static', 'int8-weight']) {
-        const result = await pass(passName).apply(model, { calibration, observe: observeWithOrt });
+      for (const [passName, passId, options] of VARIANTS) {
+        const result = await pass(passId).apply(model, { calibration, observe: observeWithOrt, options });
         if (result.kind === 'skipped') {
           summary.skipped!.push(`${name} ${passName}: ${result.reason}`);
           continue;
@@ -183,9 +192,12 @@ describe.skipIf(!existsSync(DATA))('int8 passes on libonnx-testdata', () => {
         );
       }
     }
-    // Dynamic int8 skips what it cannot express (transA, 3-D/4-D weights, Conv); the rest change.
-    expect(summary.skipped!.filter((s) => !/ int8: /.test(s))).toEqual([]);
+    // Dynamic int8 (both forms) skips what it cannot express (transA, 3-D/4-D weights, Conv); the rest change.
+    expect(summary.skipped!.filter((s) => !/ int8(-nbits)?: /.test(s))).toEqual([]);
     expect(summary.changed!.length).toBeGreaterThanOrEqual(2 * cases.length);
+    expect(summary.changed!.filter((s) => s.endsWith(' int8-nbits'))).toEqual(
+      summary.changed!.filter((s) => s.endsWith(' int8')).map((s) => `${s}-nbits`),
+    );
     const checks = onnxCheck(dir);
     expect(Object.entries(checks).filter(([, v]) => v !== 'ok')).toEqual([]);
     expect(Object.keys(checks)).toHaveLength(summary.changed!.length);

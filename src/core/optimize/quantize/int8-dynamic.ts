@@ -1,4 +1,6 @@
-import type { ModelProto, NodeProto, TensorProto } from 'onnx-buf';
+import { create } from '@bufbuild/protobuf';
+import { OperatorSetIdProtoSchema, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import { UsageError } from '../../errors.js';
 import { makeNode, makeTensor, tensorValues, type AttributeValue } from '../../onnx/index.js';
 import type { OptimizationPass, PassContext, PassResult } from '../pass.js';
 import {
@@ -13,7 +15,8 @@ import {
   type WeightUse,
 } from './graph-edit.js';
 import { countBy } from './int8-weight.js';
-import { boolOption, choiceOption, formatBytes } from './options.js';
+import { boolOption, choiceOption, formatBytes, numberOption } from './options.js';
+import { quantizeBlockwise } from './quant-math.js';
 import { WeightStore } from './weight-store.js';
 
 const NAME = 'int8';
@@ -27,8 +30,12 @@ const NAME = 'int8';
  * ConvInteger is slower than its float Conv, so `int8-static` or `int8-weight` serve CNNs better.
  *
  * Options: `per-channel` (default true: one weight scale per output column); `form` integer
- * (default) or qdq (DynamicQuantizeLinear → DequantizeLinear → MatMul, the form other runtimes
- * fuse; onnxruntime 1.30 on CPU ran it 1.0–14× slower than the integer form, docs/performance.md).
+ * (default), qdq (DynamicQuantizeLinear → DequantizeLinear → MatMul, the form other runtimes
+ * fuse; onnxruntime 1.30 on CPU ran it 1.0–14× slower than the integer form, docs/performance.md)
+ * or nbits (onnxruntime's com.microsoft MatMulNBits with bits=8 and accuracy_level=4: weights int8
+ * in blocks of `block-size` values along K with a scale each, activations quantized to int8 per
+ * block at run time; its one-row kernel makes batch-1 MLPs fast, at 32 rows it is no faster than
+ * fp32, so it is an option, not the default).
  */
 export const int8DynamicPass: OptimizationPass = {
   name: NAME,
@@ -49,7 +56,13 @@ interface Rewrite {
 
 function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
   const perChannel = boolOption(NAME, context.options, 'per-channel', true);
-  const form = choiceOption(NAME, context.options, 'form', ['integer', 'qdq'] as const, 'integer');
+  const form = choiceOption(NAME, context.options, 'form', ['integer', 'qdq', 'nbits'] as const, 'integer');
+  const blockSize = numberOption(NAME, context.options, 'block-size', [16, 4096], 64);
+  if (!Number.isInteger(Math.log2(blockSize))) {
+    throw new UsageError(`pass ${NAME}: option block-size=${blockSize} is not a power of 2`, {
+      fix: `write ${NAME}:block-size=64 (16, 32, 64, 128, …)`,
+    });
+  }
   const opset = defaultOpset(model);
   if (opset < 11) {
     return {
@@ -80,6 +93,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
     };
   }
 
+  if (form === 'nbits') return matMulNBits(out, rewrites, names, blockSize);
   const store = new WeightStore(graph, names, 'int8');
   const activations = new Map<string, [string, string, string]>();
   const nodes: NodeProto[] = [];
@@ -156,6 +170,81 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
   if (convs > 0) notes.push(`${convs} Conv left in float (use int8-static or int8-weight for them)`);
   return { kind: 'changed', model: out, notes };
 }
+
+/**
+ * The nbits form: every rewritten MatMul/Gemm becomes one com.microsoft MatMulNBits (bits 8,
+ * accuracy_level 4 = int8 compute) reading the weight quantized per block along K; a 1-D bias of
+ * N values goes into its bias input, any other bias stays an Add.
+ */
+function matMulNBits(
+  model: ModelProto,
+  rewrites: Map<NodeProto, Rewrite>,
+  names: NameScope,
+  blockSize: number,
+): PassResult {
+  const graph = model.graph!;
+  const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
+  const nodes: NodeProto[] = [];
+  for (const node of graph.node) {
+    const rewrite = rewrites.get(node);
+    if (!rewrite) {
+      nodes.push(node);
+      continue;
+    }
+    const [k, n] = rewrite.dims as [number, number];
+    const base = node.name || node.output[0]!;
+    const weight = rewrite.use.weight.name || 'weight';
+    const blocks = quantizeBlockwise(rewrite.values, k, n, blockSize);
+    const data = names.fresh(`${weight}_int8_blocks`);
+    const scales = names.fresh(`${weight}_block_scales`);
+    graph.initializer.push(
+      makeTensor(data, blocks.data, [n, blocks.blocks, blockSize]),
+      makeTensor(scales, blocks.scales, [n, blocks.blocks]),
+    );
+    const bias = rewrite.bias;
+    const biasTensor = bias === undefined ? undefined : initializers.get(bias);
+    const fused =
+      biasTensor !== undefined && biasTensor.dims.length === 1 && Number(biasTensor.dims[0]) === n;
+    const product = bias && !fused ? names.fresh(`${base}_product`) : node.output[0]!;
+    nodes.push(
+      makeNode(
+        'MatMulNBits',
+        [node.input[0]!, data, scales, ...(fused ? ['', '', bias!] : [])],
+        [product],
+        {
+          K: { int: k },
+          N: { int: n },
+          bits: { int: 8 },
+          block_size: { int: blockSize },
+          accuracy_level: { int: 4 },
+        },
+        { name: names.fresh(`${base}_nbits`), domain: MS_DOMAIN },
+      ),
+    );
+    if (bias && !fused)
+      nodes.push(
+        makeNode('Add', [product, bias], [node.output[0]!], {}, { name: names.fresh(`${base}_bias`) }),
+      );
+  }
+  graph.node = nodes;
+  const replaced = [...rewrites.values()].flatMap((r) => [r.use.weight.name, r.use.node.input[2] ?? '']);
+  dropUnused(graph, replaced);
+  if (!model.opsetImport.some((o) => o.domain === MS_DOMAIN))
+    model.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: MS_DOMAIN, version: 1n }));
+
+  const weights = [...rewrites.values()].map((r) => r.use.weight).filter((w, i, all) => all.indexOf(w) === i);
+  const before = tensorBytes(weights);
+  const notes = [
+    `${countBy([...rewrites.values()].map((r) => r.use.op))} run as MatMulNBits (com.microsoft, bits 8, ` +
+      `accuracy_level 4); weights int8 in blocks of ${blockSize} along K: ${formatBytes(before)} → ` +
+      `${formatBytes(Math.ceil(before / 4))} plus scales`,
+  ];
+  const convs = graph.node.filter((n) => n.opType === 'Conv').length;
+  if (convs > 0) notes.push(`${convs} Conv left in float (use int8-static or int8-weight for them)`);
+  return { kind: 'changed', model, notes };
+}
+
+const MS_DOMAIN = 'com.microsoft';
 
 function matMulRewrite(use: WeightUse): Rewrite {
   return {

@@ -91,3 +91,40 @@ export function dequantize(q: Quantized, dims: readonly number[]): Float32Array 
   }
   return out;
 }
+
+/** Weights quantized in blocks along K for onnxruntime's MatMulNBits with bits=8. */
+export interface Blockwise {
+  /** [N, blocks, blockSize]: column n's K values in blocks, each stored as q + 128 (uint8). */
+  data: Uint8Array;
+  /** [N, blocks]: one symmetric scale per block (max |w| / 127). */
+  scales: Float32Array;
+  blocks: number;
+}
+
+/**
+ * Quantizes a [K, N] MatMul weight for MatMulNBits (bits = 8): each column is cut into blocks of
+ * `blockSize` values along K (the last block padded with zeros), each block gets its own
+ * symmetric scale, and q = round(w / scale) is stored offset by 128, the zero point MatMulNBits
+ * assumes for 8 bits when the model gives none.
+ */
+export function quantizeBlockwise(values: Float32Array, k: number, n: number, blockSize: number): Blockwise {
+  const blocks = Math.ceil(k / blockSize);
+  const data = new Uint8Array(n * blocks * blockSize).fill(128);
+  const scales = new Float32Array(n * blocks);
+  for (let col = 0; col < n; col++) {
+    for (let b = 0; b < blocks; b++) {
+      const end = Math.min(k, (b + 1) * blockSize);
+      let bound = 0;
+      for (let row = b * blockSize; row < end; row++)
+        bound = Math.max(bound, Math.abs(values[row * n + col]!));
+      const scale = Math.fround(bound > 0 ? bound / 127 : 1);
+      scales[col * blocks + b] = scale;
+      const base = (col * blocks + b) * blockSize - b * blockSize;
+      for (let row = b * blockSize; row < end; row++) {
+        const q = roundHalfEven(values[row * n + col]! / scale);
+        data[base + row] = Math.min(127, Math.max(-127, Number.isNaN(q) ? 0 : q)) + 128;
+      }
+    }
+  }
+  return { data, scales, blocks };
+}

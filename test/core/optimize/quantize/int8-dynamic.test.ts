@@ -44,6 +44,54 @@ describe('int8 (dynamic)', () => {
     expect(maxAbsDiff(fp32, await runFloat(qdq.model, features))).toBeLessThan(0.03);
   });
 
+  it('form=nbits: one com.microsoft MatMulNBits (bits 8, accuracy_level 4) per MatMul/Gemm, bias fused, within 0.02 of fp32', async () => {
+    const model = makeQuantMlp();
+    const before = writeModel(model);
+    const result = await int8DynamicPass.apply(model, { options: { form: 'nbits', 'block-size': 16 } });
+    if (result.kind !== 'changed') throw new Error('expected a change');
+    expect(writeModel(model)).toEqual(before);
+    expect(checkModel(result.model)).toEqual([]);
+    const graph = result.model.graph!;
+    const nbits = graph.node.filter((n) => n.opType === 'MatMulNBits');
+    expect(nbits.map((n) => n.domain)).toEqual(['com.microsoft', 'com.microsoft', 'com.microsoft']);
+    expect(graph.node.map((n) => n.opType)).toEqual([
+      'MatMulNBits',
+      'Relu',
+      'MatMulNBits',
+      'Add', // the MatMul's own Add stays as it was
+      'Relu',
+      'MatMulNBits',
+      'Softmax',
+    ]);
+    expect(result.model.opsetImport.map((o) => [o.domain, Number(o.version)])).toContainEqual([
+      'com.microsoft',
+      1,
+    ]);
+    const attrs = Object.fromEntries(nbits[0]!.attribute.map((a) => [a.name, Number(a.i)]));
+    expect(attrs).toEqual({ K: 16, N: 64, bits: 8, block_size: 16, accuracy_level: 4 });
+    // Gemm 1 (transB) [64,16]: N=64 columns of one 16-value block; its bias B1 goes in input 5.
+    expect(nbits[0]!.input).toEqual(['features', 'W1_int8_blocks', 'W1_block_scales', '', '', 'B1']);
+    const blocks = graph.initializer.find((t) => t.name === 'W1_int8_blocks')!;
+    expect(blocks.dims.map(Number)).toEqual([64, 1, 16]);
+    expect(tensorValues(blocks)).toBeInstanceOf(Uint8Array);
+    // MatMul 64x32 with block 16: 4 blocks per column.
+    expect(graph.initializer.find((t) => t.name === 'W2_block_scales')!.dims.map(Number)).toEqual([32, 4]);
+    // Gemm 3: alpha 0.5 folded into the weight, beta 2 into a new bias B3_times_beta.
+    expect(nbits[2]!.input[5]).toBe('B3_times_beta');
+    const names = graph.initializer.map((t) => t.name);
+    for (const gone of ['W1', 'W2', 'W3', 'B3']) expect(names).not.toContain(gone);
+    const fp32 = await runFloat(model, features);
+    const quantized = await runFloat(result.model, features);
+    expect(maxAbsDiff(fp32, quantized)).toBeLessThan(0.02);
+    expect(maxAbsDiff(fp32, quantized)).toBeGreaterThan(0); // really quantized
+    expect(result.notes[0]).toMatch(
+      /^2 Gemm, 1 MatMul run as MatMulNBits \(com.microsoft, bits 8, accuracy_level 4\); weights int8 in blocks of 16 along K/,
+    );
+    expect(() => int8DynamicPass.apply(model, { options: { form: 'nbits', 'block-size': 48 } })).toThrow(
+      /block-size=48 is not a power of 2/,
+    );
+  });
+
   it('quantizes an activation once when several MatMuls read it', async () => {
     const model = buildModel({
       inputs: [{ name: 'x', elementType: 'float', shape: ['N', 8] }],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dequantize,
+  quantizeBlockwise,
   quantizeTensor,
   rangeParams,
   roundHalfEven,
@@ -38,5 +39,15 @@ describe('quantization arithmetic', () => {
     const q = quantizeTensor(new Float32Array([-1, 0, 3]), [3], 'uint8');
     expect(q.zeroPoints[0]).toBe(64);
     expect(Array.from(q.values)).toEqual([0, 64, 255]);
+  });
+
+  it('blockwise (MatMulNBits, 8 bits): blocks along K per column, one scale each, stored as q + 128, last block zero-padded', () => {
+    // [K=3, N=2], block size 2: column 0 = [1, -0.5 | 4], column 1 = [0, 0 | -2].
+    const w = new Float32Array([1, 0, -0.5, 0, 4, -2]);
+    const q = quantizeBlockwise(w, 3, 2, 2);
+    expect(q.blocks).toBe(2);
+    expect(Array.from(q.scales)).toEqual([1 / 127, 4 / 127, 1, 2 / 127].map(Math.fround));
+    // Column 0: [127, -64 (−63.5 rounds to even)], [127, pad]; column 1: [0, 0], [−127, pad].
+    expect(Array.from(q.data)).toEqual([255, 64, 255, 128, 128, 128, 1, 128]);
   });
 });
