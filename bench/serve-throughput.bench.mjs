@@ -1,23 +1,33 @@
-// `modelops serve` under load on loopback (autocannon, programmatic) side by side with a raw
-// onnxruntime-node `session.run` loop at the same batch size, same MLP as the evaluate bench
-// (256 → 512 → 512 → 10). Each request carries BENCH_SERVE_BATCH rows (default 64); cases:
-//   raw          session.run on a pre-built [B, 256] tensor in a loop (peer)
-//   http-binary  POST …/infer with the binary tensor data extension (JSON header + raw float32 rows)
-//   http-json    POST …/infer with the rows as JSON numbers
-//   coalesced    requests of B/8 rows from 4× the connections: dynamic batching joins them into runs of ≤ B
+// `modelops serve` under load on loopback side by side with a raw onnxruntime-node `session.run`
+// loop at the same batch size. Two models, because what a serving benchmark measures depends on
+// how long the model itself takes:
+//   mlp   256 → 512 → 512 → 10, ~0.2 ms per 64 rows: the HTTP stack's cost dominates
+//   wide  1024 → 2048 → 2048 → 10, ~5–10 ms per 64 rows: the model's compute dominates
+// Each request carries BENCH_SERVE_BATCH rows (default 64). Cases, per model:
+//   raw           the peer: session.run on a pre-built [B, in] tensor in a loop, onnxruntime's
+//                 default session options (its own intra-op threads), one run at a time
+//   binary        the server with its default flags (--sessions: one per core, up to 4),
+//                 POST …/infer with the binary tensor data extension (JSON header + raw float32)
+//   binary-1s     the same with --sessions 1: one session on the JavaScript thread, onnxruntime's
+//                 default threads, as the raw loop has
+//   json          (mlp only) the rows as JSON numbers
+//   coalesced     requests of B/8 rows from 4× the connections: dynamic batching joins them
+//   grpc          (BENCH_SERVE_GRPC=1) ModelInfer with raw_input_contents from @grpc/grpc-js,
+//                 the same number of calls in flight as HTTP connections
+// HTTP load comes from autocannon's programmatic API in this process, so the load generator
+// shares the machine's cores with the server (the raw loop has no client to feed it): the client's
+// own CPU seconds are reported beside the server's.
 // The cases alternate for BENCH_SERVE_ROUNDS rounds (default 3) of BENCH_SERVE_SECONDS each
-// (default 5), so no case runs more than 20 s in total and a burst of load from other processes
-// skews one round, not the result; ratios are medians of each round's ratio to that round's raw.
-// The whole set runs once per onnxruntime thread setting in BENCH_SERVE_THREADS (default
-// "default,1"; the raw loop and the server always use the same one).
-// Besides wall-clock throughput, each case records rows per CPU second of the process doing the
-// work (the server's own process_cpu_seconds_total; the raw loop's process.cpuUsage), which a
-// busy shared machine disturbs far less than wall-clock rates.
-// Env: BENCH_SERVE_CONNECTIONS (default 4). Writes bench/results/serve-throughput-b<B>.json.
+// (default 5), so a burst of load from other processes skews one round, not the result; ratios
+// are medians of each round's ratio to that round's raw loop. Rows per CPU second divide rows by
+// the CPU seconds of the process doing the work (the server's own process_cpu_seconds_total, all
+// threads; the raw loop's process.cpuUsage), which a busy shared machine disturbs less than
+// wall-clock rates. Env: BENCH_SERVE_CONNECTIONS (default 4), BENCH_SERVE_MODELS (default
+// "mlp,wide"). Writes bench/results/serve-throughput-b<B>.json; needs `npm run build` first.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +40,12 @@ const batch = Number(process.env.BENCH_SERVE_BATCH ?? 64);
 const seconds = Math.min(Number(process.env.BENCH_SERVE_SECONDS ?? 5), 20);
 const rounds = Number(process.env.BENCH_SERVE_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_SERVE_CONNECTIONS ?? 4);
-const threadSettings = (process.env.BENCH_SERVE_THREADS ?? 'default,1').split(',');
+const withGrpc = process.env.BENCH_SERVE_GRPC === '1';
+const MODELS = {
+  mlp: { layers: [256, 512, 512, 10], json: true },
+  wide: { layers: [1024, 2048, 2048, 10], json: false },
+};
+const modelNames = (process.env.BENCH_SERVE_MODELS ?? 'mlp,wide').split(',');
 if (seconds * rounds > 20)
   throw new Error('keep each case at 20 s or less: lower BENCH_SERVE_ROUNDS or _SECONDS');
 const small = Math.max(1, Math.floor(batch / 8));
@@ -38,25 +53,26 @@ const work = mkdtempSync(join(tmpdir(), 'modelops-bench-serve-'));
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const load1 = () => Number(loadavg()[0].toFixed(2));
+const cpuSeconds = (usage) => (usage.user + usage.system) / 1e6;
 
-/** Starts `modelops serve` and resolves with its URL once it logs it. */
-function serve(args) {
+/** Starts `modelops serve` (the built CLI) and resolves once it logs its URL. */
+function serve(model, args) {
   const child = spawn(
     process.execPath,
-    [join(root, 'bin/modelops.js'), 'serve', '--model', 'mlp.onnx', '--port', '0', ...args],
-    {
-      cwd: work,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    [join(root, 'bin/modelops.js'), 'serve', '--model', `${model}.onnx`, '--port', '0', ...args],
+    { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   return new Promise((done, fail) => {
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr);
-      if (match)
+      const http = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr);
+      const grpc = /over gRPC at (127\.0\.0\.1:\d+)/.exec(stderr);
+      if (http && (grpc || !args.includes('--grpc-port')))
         done({
-          url: match[1],
+          url: http[1],
+          grpc: grpc?.[1],
           stop: () => new Promise((ok) => (child.kill('SIGTERM'), child.on('exit', ok))),
         });
     });
@@ -70,179 +86,239 @@ async function serverCpu(url) {
   return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)[1]);
 }
 
-async function load(url, body, headers, rows, clients = connections) {
-  const cpuBefore = await serverCpu(url);
+function summarize(requests, rows, wallSeconds, serverCpuSeconds, clientCpuSeconds, p50, p99) {
+  return {
+    rows_per_s: (requests * rows) / wallSeconds,
+    rows_per_cpu_s: (requests * rows) / serverCpuSeconds,
+    requests_per_s: requests / wallSeconds,
+    server_cpu_s: serverCpuSeconds,
+    client_cpu_s: clientCpuSeconds,
+    p50_ms: p50,
+    p99_ms: p99,
+  };
+}
+
+async function httpLoad(server, model, { body, headers }, rows, clients = connections) {
+  const cpuBefore = await serverCpu(server.url);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({
-    url: `${url}/v2/models/mlp/infer`,
+    url: `${server.url}/v2/models/${model}/infer`,
     method: 'POST',
     body,
     headers,
     connections: clients,
     duration: seconds,
   });
+  const client = cpuSeconds(process.cpuUsage(clientBefore));
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  const perSecond = result['2xx'] / (result.duration || seconds);
-  const cpu = (await serverCpu(url)) - cpuBefore;
+  const cpu = (await serverCpu(server.url)) - cpuBefore;
+  return summarize(
+    result['2xx'],
+    rows,
+    result.duration || seconds,
+    cpu,
+    client,
+    result.latency.p50,
+    result.latency.p99,
+  );
+}
+
+/** `connections` ModelInfer calls kept in flight for `seconds`, each call timed. */
+async function grpcLoad(server, client, request, rows) {
+  const cpuBefore = await serverCpu(server.url);
+  const clientBefore = process.cpuUsage();
+  const times = [];
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await new Promise((ok, fail) => client.ModelInfer(request, (e, r) => (e ? fail(e) : ok(r))));
+      times.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  const wall = (performance.now() - started) / 1000;
+  const clientCpu = cpuSeconds(process.cpuUsage(clientBefore));
+  const cpu = (await serverCpu(server.url)) - cpuBefore;
+  times.sort((a, b) => a - b);
+  return summarize(times.length, rows, wall, cpu, clientCpu, percentile(times, 50), percentile(times, 99));
+}
+
+async function grpcClient(address) {
+  const grpc = await import('@grpc/grpc-js');
+  const protoLoader = await import('@grpc/proto-loader');
+  const definition = protoLoader.loadSync(join(root, 'src/serve/grpc/grpc_predict_v2.proto'), {
+    keepCase: true,
+    longs: Number,
+    defaults: true,
+    oneofs: true,
+  });
+  const api = grpc.loadPackageDefinition(definition);
+  return new api.inference.GRPCInferenceService(address, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': -1,
+    'grpc.max_receive_message_length': -1,
+  });
+}
+
+async function measureModel(name, ort) {
+  const { layers, json } = MODELS[name];
+  const width = layers[0];
+  execFileSync(process.execPath, [join(work, 'fixture.mjs'), join(work, `${name}.onnx`), layers.join(',')]);
+  let seed = 7;
+  const x = Float32Array.from(
+    { length: batch * width },
+    () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5,
+  );
+  const rowsOf = (n) => x.subarray(0, n * width);
+
+  // The peer: onnxruntime's defaults, nothing tuned.
+  const session = await ort.InferenceSession.create(join(work, `${name}.onnx`), { logSeverityLevel: 4 });
+  const raw = async () => {
+    const tensor = new ort.Tensor('float32', rowsOf(batch), [batch, width]);
+    await session.run({ x: tensor });
+    const times = [];
+    const cpuBefore = process.cpuUsage();
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await session.run({ x: tensor });
+      times.push(performance.now() - t0);
+    }
+    const cpu = cpuSeconds(process.cpuUsage(cpuBefore));
+    times.sort((a, b) => a - b);
+    const total = times.reduce((a, b) => a + b, 0) / 1000;
+    return summarize(times.length, batch, total, cpu, 0, percentile(times, 50), percentile(times, 99));
+  };
+
+  const binaryBody = (rows) => {
+    const head = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: 'x',
+            shape: [rows, width],
+            datatype: 'FP32',
+            parameters: { binary_data_size: rows * width * 4 },
+          },
+        ],
+        outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+      }),
+    );
+    const values = rowsOf(rows);
+    return {
+      body: Buffer.concat([head, Buffer.from(values.buffer, values.byteOffset, values.byteLength)]),
+      headers: {
+        'inference-header-content-length': String(head.length),
+        'content-type': 'application/octet-stream',
+      },
+    };
+  };
+  const jsonBody = {
+    body: JSON.stringify({
+      inputs: [{ name: 'x', shape: [batch, width], datatype: 'FP32', data: Array.from(rowsOf(batch)) }],
+    }),
+    headers: { 'content-type': 'application/json' },
+  };
+  const full = binaryBody(batch);
+  const split = binaryBody(small);
+
+  // Two servers, started once: default flags, and one session as the raw loop has. Requests of B
+  // rows each fill a run; the coalesced case's B/8-row requests are joined up to B.
+  const base = ['--max-batch-size', String(batch), ...(withGrpc ? ['--grpc-port', '0'] : [])];
+  const servers = { default: await serve(name, base), one: await serve(name, [...base, '--sessions', '1']) };
+  const grpc = withGrpc ? await grpcClient(servers.default.grpc) : undefined;
+  const grpcRequest = {
+    model_name: name,
+    inputs: [{ name: 'x', datatype: 'FP32', shape: [batch, width] }],
+    raw_input_contents: [Buffer.from(rowsOf(batch).buffer, 0, batch * width * 4)],
+  };
+  const cases = {
+    raw,
+    binary: () => httpLoad(servers.default, name, full, batch),
+    'binary-1s': () => httpLoad(servers.one, name, full, batch),
+    ...(json ? { json: () => httpLoad(servers.default, name, jsonBody, batch) } : {}),
+    coalesced: () => httpLoad(servers.default, name, split, small, connections * 4),
+    ...(grpc ? { grpc: () => grpcLoad(servers.default, grpc, grpcRequest, batch) } : {}),
+  };
+  // Warm up sessions and JIT on both servers before timing.
+  for (const server of Object.values(servers))
+    await autocannon({
+      url: `${server.url}/v2/models/${name}/infer`,
+      method: 'POST',
+      ...full,
+      amount: 40,
+      connections: 2,
+    });
+
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  const loads = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [label, run] of Object.entries(cases)) {
+      samples[label].push(await run());
+      loads.push(load1());
+      console.error(
+        `${name}, round ${r + 1}/${rounds}, ${label}: ${Math.round(samples[label].at(-1).rows_per_s)} rows/s (load ${loads.at(-1)})`,
+      );
+    }
+  }
+  const metrics = await (await fetch(`${servers.default.url}/metrics`)).text();
+  grpc?.close();
+  for (const server of Object.values(servers)) await server.stop();
+  await session.release();
+
+  const summary = {};
+  for (const [label, list] of Object.entries(samples)) {
+    const ratio = (key) => Number(median(list.map((s, i) => s[key] / samples.raw[i][key])).toFixed(3));
+    summary[label] = {
+      rows_per_s: Math.round(median(list.map((s) => s.rows_per_s))),
+      rows_per_cpu_s: Math.round(median(list.map((s) => s.rows_per_cpu_s))),
+      p50_ms: Number(median(list.map((s) => s.p50_ms)).toFixed(2)),
+      p99_ms: Number(median(list.map((s) => s.p99_ms)).toFixed(2)),
+      ...(label === 'raw'
+        ? {}
+        : {
+            ratio_to_raw: ratio('rows_per_s'),
+            // What the server costs per row, whatever share of the cores a shared machine gave it.
+            cpu_efficiency_to_raw: ratio('rows_per_cpu_s'),
+            // The load generator's CPU against the server's: its share of the same cores.
+            client_cpu_per_server_cpu: Number(
+              median(list.map((s) => s.client_cpu_s / s.server_cpu_s)).toFixed(2),
+            ),
+          }),
+    };
+  }
+  const sessions = /modelops_session_runs_total\{model="[^"]+"\} (\d+)/.exec(metrics)?.[1];
   return {
-    rows_per_s: perSecond * rows,
-    rows_per_cpu_s: (result['2xx'] * rows) / cpu,
-    requests_per_s: perSecond,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
+    layers: layers.join('-'),
+    raw_ms_per_run: Number((1000 * (batch / summary.raw.rows_per_s)).toFixed(2)),
+    cases: summary,
+    default_server_session_runs: Number(sessions ?? NaN),
+    load_average_1m: { min: Math.min(...loads), max: Math.max(...loads) },
   };
 }
 
 try {
   await build({
-    entryPoints: [join(here, 'evaluate-fixture.ts')],
+    entryPoints: [join(here, 'serve-throughput-fixture.ts')],
     outfile: join(work, 'fixture.mjs'),
     bundle: true,
     platform: 'node',
     format: 'esm',
     logLevel: 'warning',
   });
-  execFileSync(process.execPath, [join(work, 'fixture.mjs'), work, String(batch)]);
-  const x = new Float32Array(readFileSync(join(work, 'x.f32')).buffer.slice(0));
-  const rowsOf = (n) => x.subarray(0, n * 256);
-
   const ort = await import('onnxruntime-node');
-  const measure = async (threads) => {
-    const session = await ort.InferenceSession.create(join(work, 'mlp.onnx'), {
-      logSeverityLevel: 4,
-      ...(threads === 'default' ? {} : { intraOpNumThreads: Number(threads) }),
-    });
-    const raw = async () => {
-      const tensor = new ort.Tensor('float32', rowsOf(batch), [batch, 256]);
-      await session.run({ x: tensor });
-      const times = [];
-      const cpuBefore = process.cpuUsage();
-      const end = performance.now() + seconds * 1000;
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        await session.run({ x: tensor });
-        times.push(performance.now() - t0);
-      }
-      const cpu = process.cpuUsage(cpuBefore);
-      times.sort((a, b) => a - b);
-      const total = times.reduce((a, b) => a + b, 0);
-      return {
-        rows_per_s: (times.length * batch * 1000) / total,
-        rows_per_cpu_s: (times.length * batch * 1e6) / (cpu.user + cpu.system),
-        p50_ms: percentile(times, 50),
-        p99_ms: percentile(times, 99),
-      };
-    };
-
-    const binaryBody = (rows) => {
-      const json = Buffer.from(
-        JSON.stringify({
-          inputs: [
-            {
-              name: 'x',
-              shape: [rows, 256],
-              datatype: 'FP32',
-              parameters: { binary_data_size: rows * 1024 },
-            },
-          ],
-          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-        }),
-      );
-      const values = rowsOf(rows);
-      return {
-        body: Buffer.concat([json, Buffer.from(values.buffer, values.byteOffset, values.byteLength)]),
-        headers: {
-          'inference-header-content-length': String(json.length),
-          'content-type': 'application/octet-stream',
-        },
-      };
-    };
-    const jsonBody = JSON.stringify({
-      inputs: [{ name: 'x', shape: [batch, 256], datatype: 'FP32', data: Array.from(rowsOf(batch)) }],
-    });
-
-    // One server per configuration, started once: batch-size B without coalescing across requests
-    // (each request already fills a run), and B/8-row requests that batching joins up to B.
-    const plain = await serve([
-      '--max-batch-size',
-      String(batch),
-      ...(threads === 'default' ? [] : ['--threads', threads]),
-      ...(process.env.BENCH_SERVE_SESSION_THREAD
-        ? ['--session-thread', process.env.BENCH_SERVE_SESSION_THREAD]
-        : []),
-    ]);
-    const cases = {
-      raw,
-      'http-binary': () => load(plain.url, binaryBody(batch).body, binaryBody(batch).headers, batch),
-      'http-json': () => load(plain.url, jsonBody, { 'content-type': 'application/json' }, batch),
-      coalesced: () =>
-        load(plain.url, binaryBody(small).body, binaryBody(small).headers, small, connections * 4),
-    };
-    // Warm up the server's session and JIT before timing.
-    await autocannon({
-      url: `${plain.url}/v2/models/mlp/infer`,
-      method: 'POST',
-      ...binaryBody(batch),
-      amount: 50,
-      connections: 2,
-    });
-
-    const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-    for (let r = 0; r < rounds; r++) {
-      for (const [name, run] of Object.entries(cases)) {
-        samples[name].push(await run());
-        console.error(
-          `threads ${threads}, round ${r + 1}/${rounds}, ${name}: ${Math.round(samples[name].at(-1).rows_per_s)} rows/s`,
-        );
-      }
-    }
-    const metrics = await (await fetch(`${plain.url}/metrics`)).text();
-    await plain.stop();
-    await session.release();
-
-    const summary = {};
-    for (const [name, list] of Object.entries(samples)) {
-      summary[name] = {
-        rows_per_s: Math.round(median(list.map((s) => s.rows_per_s))),
-        rows_per_cpu_s: Math.round(median(list.map((s) => s.rows_per_cpu_s))),
-        p50_ms: Number(median(list.map((s) => s.p50_ms)).toFixed(2)),
-        p99_ms: Number(median(list.map((s) => s.p99_ms)).toFixed(2)),
-        ...(name === 'raw'
-          ? {}
-          : {
-              ratio_to_raw: Number(
-                median(list.map((s, i) => s.rows_per_s / samples.raw[i].rows_per_s)).toFixed(3),
-              ),
-              // Rows per CPU second of the server process against the raw loop's: what the server
-              // costs per row, whatever share of the cores a shared machine gave it.
-              cpu_efficiency_to_raw: Number(
-                median(list.map((s, i) => s.rows_per_cpu_s / samples.raw[i].rows_per_cpu_s)).toFixed(3),
-              ),
-            }),
-      };
-    }
-
-    const runs = Number(/modelops_session_runs_total\{model="mlp"\} (\d+)/.exec(metrics)?.[1] ?? NaN);
-    const requests = [
-      ...metrics.matchAll(/modelops_infer_requests_total\{model="mlp",protocol="http",status="200"\} (\d+)/g),
-    ]
-      .map((m) => Number(m[1]))
-      .reduce((a, b) => a + b, 0);
-
-    return { cases: summary, server_requests: requests, server_session_runs: runs };
-  };
-  const byThreads = {};
-  for (const threads of threadSettings) byThreads[threads] = await measure(threads);
+  const models = {};
+  for (const name of modelNames) models[name] = await measureModel(name, ort);
   const result = {
     node: process.version,
-    model: 'MLP 256-512-512-10 (float32)',
     batch,
     coalesced_request_rows: small,
     connections,
     seconds_per_case_per_round: seconds,
     rounds,
-    threads: byThreads,
-    cpus: cpus().length,
-    load_average_1m: Number(loadavg()[0].toFixed(2)),
+    cpus: availableParallelism(),
+    models,
   };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
 import { createSession, createWorkerSession } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
@@ -19,6 +20,7 @@ export const serveVerb: VerbDefinition = {
     'modelops serve --model churn@v1.2.0 --port 0            # a registered version; 0 picks a free port',
     'modelops serve --model model.onnx --grpc-port 8081      # also the V2 GRPCInferenceService',
     'modelops serve --model model.onnx --max-batch-size 256 --batch-delay-ms 2',
+    'modelops serve --model model.onnx --sessions 1 --threads 2   # one session, onnxruntime threads inside it',
     'curl -s localhost:8080/v2/models/churn/infer -d \'{"inputs":[{"name":"features","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}\'',
     'curl -s localhost:8080/metrics                          # Prometheus text format',
   ],
@@ -40,13 +42,18 @@ export const serveVerb: VerbDefinition = {
       throw new UsageError(`--threads ${threads} is not a positive whole number`, {
         fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
       });
+    const sessions = sessionsInput(inputs.sessions) ?? defaultSessions(model.bytes.byteLength);
+    const sessionThread = inputs['session-thread'] as 'main' | 'worker' | undefined;
+    if (sessions > 1 && sessionThread === 'main')
+      throw new UsageError(`--session-thread main cannot hold ${sessions} sessions`, {
+        fix: 'pass --sessions 1 to run one session on the main thread, or leave out --session-thread',
+      });
     const served = await loadServedModel({
       ...model,
       createSession: (bytes, options) =>
-        (inputs['session-thread'] === 'worker' ? createWorkerSession : createSession)(bytes, {
-          ...options,
-          threads,
-        }),
+        sessions > 1 || sessionThread === 'worker'
+          ? createWorkerSession(bytes, { ...options, threads, replicas: sessions })
+          : createSession(bytes, { ...options, threads }),
     });
     // From here the server owns the session: a failed start releases it.
     const server = await startServer({
@@ -85,6 +92,29 @@ export const serveVerb: VerbDefinition = {
     };
   },
 };
+
+/** --sessions: a whole number from 1 to 64, or undefined for the default. */
+function sessionsInput(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--sessions ${String(value)} is not a whole number from 1 to 64`, {
+      fix: 'pass --sessions 1 for one session with onnxruntime threads, or leave it out for one per core',
+    });
+  return n;
+}
+
+const LARGE_MODEL_BYTES = 512 * 1024 * 1024;
+
+/**
+ * One session per core, up to 4: whole runs side by side beat one run split across cores on a
+ * small CPU, and the main thread reads the next requests meanwhile (bench/serve-throughput).
+ * A model of 512 MB or more gets one session: every replica holds its own copy of the weights.
+ */
+export function defaultSessions(modelBytes: number): number {
+  if (modelBytes >= LARGE_MODEL_BYTES) return 1;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
 
 function checkPort(flag: string, value: unknown): number {
   const port = Number(value);

@@ -42,12 +42,17 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
     type: 'number',
   },
   {
+    name: 'sessions',
+    description:
+      "onnxruntime sessions serving the model side by side, each in its own worker thread with one intra-op thread (unless --threads says otherwise), each running a different batch while the main thread reads and answers requests. Default: one per core, up to 4 (1 for models of 512 MB or more). 1 runs a single session with onnxruntime's own threading, on the thread --session-thread names.",
+    type: 'number',
+  },
+  {
     name: 'session-thread',
     description:
-      "Where onnxruntime runs: 'main' (the JavaScript thread; measured faster here) or 'worker' (its own thread, so requests are read and answered while a batch computes, at the cost of copying tensors between threads).",
+      "Where a single session (--sessions 1) runs: 'main' (the JavaScript thread, the default for one session) or 'worker' (its own thread, so requests are read and answered while a batch computes, at the cost of copying tensors between threads). Several sessions always run in worker threads.",
     type: 'string',
     choices: ['main', 'worker'],
-    default: 'main',
   },
   {
     name: 'host',

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ModelRuntime } from '../../src/platform/runtime/model-runtime.js';
+import type { RuntimeTensor } from '../../src/platform/runtime/runtime-tensor.js';
+import { startServer } from '../../src/serve/start-server.js';
+import { defaultSessions } from '../../src/verbs/serve/definition.js';
+import { runCli } from '../support/cli-runner.js';
+import { doublerBytes, loadModel } from './serve-models.js';
+
+/**
+ * A runtime with `concurrency` sessions whose runs finish only when the test says so: it shows
+ * how many batches the server keeps in flight without timing anything.
+ */
+function heldRuntime(concurrency: number) {
+  const held: { feeds: Record<string, RuntimeTensor>; finish: () => void }[] = [];
+  let waiters: (() => void)[] = [];
+  const runtime: Pick<ModelRuntime, 'run' | 'concurrency'> = {
+    concurrency,
+    run: (feeds) =>
+      new Promise((resolve) => {
+        const x = feeds.x!;
+        const y = Float32Array.from(x.data as Float32Array, (v) => v * 2);
+        held.push({ feeds, finish: () => resolve({ y: { elementType: 'float', dims: x.dims, data: y } }) });
+        for (const wake of waiters) wake();
+        waiters = [];
+      }),
+  };
+  const started = async (count: number) => {
+    while (held.length < count) await new Promise<void>((wake) => waiters.push(wake));
+  };
+  return { runtime, held, started };
+}
+
+const post = (url: string, value: number) =>
+  fetch(`${url}/v2/models/doubler/infer`, {
+    method: 'POST',
+    body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 1], datatype: 'FP32', data: [value] }] }),
+  }).then(async (res) => ({
+    status: res.status,
+    body: (await res.json()) as { outputs: { data: number[] }[] },
+  }));
+
+describe('parallel sessions', () => {
+  it.each([1, 2, 3])(
+    'with %i session(s) the batcher keeps that many runs in flight, and the rest wait their turn',
+    async (concurrency) => {
+      const model = await loadModel('doubler', doublerBytes());
+      await model.runtime.release();
+      const { runtime, held, started } = heldRuntime(concurrency);
+      const server = await startServer({
+        models: [{ ...model, runtime: { ...model.runtime, ...runtime, release: async () => {} } }],
+        port: 0,
+        batching: { maxBatchSize: 1 },
+      });
+      try {
+        const answers = [1, 2, 3, 4, 5].map((v) => post(server.url, v));
+        await started(concurrency);
+        // Let every request reach the server: none beyond `concurrency` may have started a run.
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 50));
+        expect(held.length).toBe(concurrency);
+        // Finishing one run lets exactly one more start.
+        held[0]!.finish();
+        await started(concurrency + 1);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(held.length).toBe(concurrency + 1);
+        for (let next = 1; next < 5; next++) {
+          await started(Math.min(5, next + concurrency));
+          held[next]!.finish();
+        }
+        const results = await Promise.all(answers);
+        expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+        expect(results.map((r) => r.body.outputs[0]!.data[0]!).sort((a, b) => a - b)).toEqual([
+          2, 4, 6, 8, 10,
+        ]);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('one session per core, up to 4, and one for a model of 512 MB or more', () => {
+    expect(defaultSessions(1_000)).toBeGreaterThanOrEqual(1);
+    expect(defaultSessions(1_000)).toBeLessThanOrEqual(4);
+    expect(defaultSessions(512 * 1024 * 1024)).toBe(1);
+  });
+});
+
+describe('modelops serve --sessions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelops-serve-sessions-'));
+  writeFileSync(join(dir, 'model.onnx'), doublerBytes());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [['--sessions', '0'], /^modelops serve: error: --sessions 0 is not a whole number from 1 to 64/],
+    [['--sessions', '2.5'], /^modelops serve: error: --sessions 2\.5 is not a whole number from 1 to 64/],
+    [
+      ['--sessions', '2', '--session-thread', 'main'],
+      /^modelops serve: error: --session-thread main cannot hold 2 sessions — pass --sessions 1/,
+    ],
+  ])('%j is one line, exit 2', async (flags, message) => {
+    const run = await runCli(['serve', '--model', 'model.onnx', '--port', '0', ...flags], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
