@@ -6,6 +6,9 @@
 // Each request carries BENCH_SERVE_BATCH rows (default 64). Cases, per model:
 //   raw           the peer: session.run on a pre-built [B, in] tensor in a loop, onnxruntime's
 //                 default session options (its own intra-op threads), one run at a time
+//   raw-parallel  a second, stronger peer laid out as the server's default: one process per
+//                 session the server starts (one per core, up to 4), each a raw loop with one
+//                 intra-op thread, all at once (data parallelism; rows/s summed)
 //   binary        the server with its default flags (--sessions: one per core, up to 4),
 //                 POST …/infer with the binary tensor data extension (JSON header + raw float32)
 //   binary-1s     the same with --sessions 1: one session on the JavaScript thread, onnxruntime's
@@ -25,9 +28,10 @@
 // wall-clock rates. Env: BENCH_SERVE_CONNECTIONS (default 4), BENCH_SERVE_MODELS (default
 // "mlp,wide"). Writes bench/results/serve-throughput-b<B>.json; needs `npm run build` first.
 /* global fetch */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +53,8 @@ const modelNames = (process.env.BENCH_SERVE_MODELS ?? 'mlp,wide').split(',');
 if (seconds * rounds > 20)
   throw new Error('keep each case at 20 s or less: lower BENCH_SERVE_ROUNDS or _SECONDS');
 const small = Math.max(1, Math.floor(batch / 8));
+// What `modelops serve` starts by default (src/verbs/serve/definition.ts: defaultSessions).
+const sessions = Math.max(1, Math.min(4, availableParallelism()));
 const work = mkdtempSync(join(tmpdir(), 'modelops-bench-serve-'));
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -161,6 +167,54 @@ async function grpcClient(address) {
   });
 }
 
+/** A raw session.run loop in its own process (one intra-op thread), for the raw-parallel peer. */
+const RAW_LOOP = `
+const ort = require(process.argv[1]);
+const [model, width, rows, seconds] = process.argv.slice(2);
+(async () => {
+  const session = await ort.InferenceSession.create(model, { logSeverityLevel: 4, intraOpNumThreads: 1 });
+  const x = new Float32Array(rows * width).map((_, i) => Math.sin(i));
+  const tensor = new ort.Tensor('float32', x, [Number(rows), Number(width)]);
+  await session.run({ x: tensor });
+  await new Promise((r) => setTimeout(r, 200));
+  const times = [];
+  const cpu = process.cpuUsage();
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await session.run({ x: tensor });
+    times.push(performance.now() - t0);
+  }
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(JSON.stringify({ times, cpu: (used.user + used.system) / 1e6 }));
+})();
+`;
+
+async function rawParallel(modelFile, width, processes) {
+  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const runs = await Promise.all(
+    Array.from(
+      { length: processes },
+      () =>
+        new Promise((done, fail) =>
+          execFile(
+            process.execPath,
+            ['-e', RAW_LOOP, ortPath, modelFile, String(width), String(batch), String(seconds)],
+            { maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout) => (error ? fail(error) : done(JSON.parse(stdout))),
+          ),
+        ),
+    ),
+  );
+  const times = runs.flatMap((r) => r.times).sort((a, b) => a - b);
+  const rowsPerS = runs.reduce((sum, r) => sum + (r.times.length * batch) / seconds, 0);
+  const cpu = runs.reduce((sum, r) => sum + r.cpu, 0);
+  return {
+    ...summarize(times.length, batch, seconds, cpu, 0, percentile(times, 50), percentile(times, 99)),
+    rows_per_s: rowsPerS,
+  };
+}
+
 async function measureModel(name, ort) {
   const { layers, json } = MODELS[name];
   const width = layers[0];
@@ -235,6 +289,7 @@ async function measureModel(name, ort) {
   };
   const cases = {
     raw,
+    'raw-parallel': () => rawParallel(join(work, `${name}.onnx`), width, sessions),
     binary: () => httpLoad(servers.default, name, full, batch),
     'binary-1s': () => httpLoad(servers.one, name, full, batch),
     ...(json ? { json: () => httpLoad(servers.default, name, jsonBody, batch) } : {}),
@@ -288,12 +343,12 @@ async function measureModel(name, ort) {
           }),
     };
   }
-  const sessions = /modelops_session_runs_total\{model="[^"]+"\} (\d+)/.exec(metrics)?.[1];
+  const runsTotal = /modelops_session_runs_total\{model="[^"]+"\} (\d+)/.exec(metrics)?.[1];
   return {
     layers: layers.join('-'),
     raw_ms_per_run: Number((1000 * (batch / summary.raw.rows_per_s)).toFixed(2)),
     cases: summary,
-    default_server_session_runs: Number(sessions ?? NaN),
+    default_server_session_runs: Number(runsTotal ?? NaN),
     load_average_1m: { min: Math.min(...loads), max: Math.max(...loads) },
   };
 }
@@ -318,6 +373,7 @@ try {
     seconds_per_case_per_round: seconds,
     rounds,
     cpus: availableParallelism(),
+    default_sessions: sessions,
     models,
   };
   console.log(JSON.stringify(result, null, 2));

@@ -295,21 +295,21 @@ async function readChunked(req: IncomingMessage, maxBytes: number): Promise<Buff
 
 /**
  * The path of a request target, without query and trailing slashes. Plain origin-form targets
- * (the only kind clients send here) are taken as they are; anything a URL parser would rewrite —
- * dot segments, backslashes, `//`, an absolute URL, characters it escapes — goes through one.
+ * (the only kind clients send here) are taken as they are; anything a URL parser could rewrite —
+ * dot segments, escapes, backslashes, `//`, an absolute URL, characters it escapes — goes through one.
  */
 export function requestPath(target: string): string {
   const query = target.indexOf('?');
   const raw = query < 0 ? target : target.slice(0, query);
   const path =
-    PLAIN_PATH.test(raw) && !DOT_SEGMENT.test(raw) ? raw : new URL(target, 'http://localhost').pathname;
+    PLAIN_PATH.test(raw) && !raw.includes('/.') ? raw : new URL(target, 'http://localhost').pathname;
   let end = path.length;
   while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
   return end === path.length ? path : path.slice(0, end);
 }
 
-const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+// No '%' (an escaped dot is a dot segment to a URL parser), no '//' at the start (a host to it).
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 
 /** Status codes as metric labels, without a string per request. */
 function statusText(status: number): string {
