@@ -1,11 +1,14 @@
 // Dynamic int8 (`--passes int8`) side by side with fp32 on the same CPU, same process, same inputs:
 // the torch 1.13 exports of test/peers/optimize_models.py (an MLP 256-512-512-10 and a 2-layer
 // transformer encoder, d=128, 4 heads, ff 512, 32 tokens), at batch 1 and batch 32. Also records
-// the file size of int8 and int8-weight against fp32, the latency of weight-only int8, and the QDQ
-// form of dynamic int8 (form=qdq) that lost to the integer form. Runs alternate (fp32, int8, fp32,
+// the file size of int8, int8:form=nbits and int8-weight against fp32, the latency of weight-only
+// int8, the MatMulNBits form of dynamic int8 (form=nbits, block-size 64: fastest at batch 1 on the
+// MLP) and the QDQ form (form=qdq) that lost to the integer form. Runs alternate (fp32, int8, fp32,
 // …); the ratio is the median of each adjacent pair's ratio, with the 1-minute load average beside
-// it. Env: BENCH_INT8_RUNS (default 9), BENCH_INT8_MS (time per run, default 300),
-// BENCH_INT8_THREADS (intra-op threads to try, default "0,1": onnxruntime's default and one).
+// it. Both sessions get the same options: onnxruntime's defaults, or one intra-op thread.
+// Env: BENCH_INT8_RUNS (default 9), BENCH_INT8_MS (time per run, default 300),
+// BENCH_INT8_THREADS (intra-op threads to try, default "0,1": onnxruntime's default and one),
+// BENCH_INT8_VARIANTS (comma-separated subset of the variant names below, default all).
 // Writes bench/results/optimize-int8.json.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -65,12 +68,16 @@ try {
     ['transformer', [32, 128]],
   ]) {
     const fp32Path = join(work, `${model}.onnx`);
-    const variants = {
+    const files = {
       int8: quantize(model, 'int8'),
+      'int8 (form=nbits)': quantize(model, 'int8', { form: 'nbits', 'block-size': 64 }),
       'int8 (form=qdq)': quantize(model, 'int8', { form: 'qdq' }),
       'int8-weight': quantize(model, 'int8-weight'),
     };
-    const weightOnly = variants['int8-weight'];
+    const wanted = process.env.BENCH_INT8_VARIANTS?.split(',').map((v) => v.trim());
+    const variants = Object.fromEntries(
+      Object.entries(files).filter(([name]) => !wanted || wanted.includes(name)),
+    );
     const npy = readFileSync(join(work, `${model}.x.npy`));
     const values = 32 * shape.reduce((a, b) => a * b);
     // The data is the file's last bytes (after the NPY header); copy them into an aligned buffer.
@@ -125,8 +132,9 @@ try {
     results.push({
       model,
       fp32_bytes: size(fp32Path),
-      int8_size_ratio: +(size(variants.int8) / size(fp32Path)).toFixed(3),
-      int8_weight_size_ratio: +(size(weightOnly) / size(fp32Path)).toFixed(3),
+      int8_size_ratio: +(size(files.int8) / size(fp32Path)).toFixed(3),
+      int8_nbits_size_ratio: +(size(files['int8 (form=nbits)']) / size(fp32Path)).toFixed(3),
+      int8_weight_size_ratio: +(size(files['int8-weight']) / size(fp32Path)).toFixed(3),
     });
     console.log(JSON.stringify(results.at(-1)));
   }
