@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltAction } from '../support/action-runner.js';
+import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
 import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
 import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
 
@@ -31,14 +31,7 @@ describe('audit on pull_request: changed files only, one sticky comment', () => 
     runBuiltAction({
       action: 'audit',
       workspace: repo.dir,
-      eventName: 'pull_request',
-      event: {
-        action: 'synchronize',
-        number: 9,
-        pull_request: { number: 9, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
-      },
-      sha: head,
-      ref: 'refs/pull/9/merge',
+      ...onPullRequest({ number: 9, head, base }),
       apiUrl: github.url,
       inputs: { format: 'json', 'report-file': 'audit.json' },
       // The runner names the action's own repository and ref; rule links follow them.

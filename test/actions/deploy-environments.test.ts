@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltAction } from '../support/action-runner.js';
 import type { RepoWithRemote } from '../support/git-repo.js';
@@ -18,20 +17,7 @@ describe('deploy action: dev → staging → production with GitHub Deployments'
   beforeAll(async () => {
     ({ repo, commits } = await makeRegistry({ versions: 2 }));
     github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    // GitHub knows every tag pushed to the repository; the stand-in learns them from the bare remote.
-    const known = github.state.resolveRef.bind(github.state);
-    github.state.resolveRef = (ref: string) => {
-      const found = known(ref);
-      if (found) return found;
-      try {
-        return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/${ref}^{commit}`], {
-          cwd: repo.remoteDir,
-          encoding: 'utf8',
-        }).trim();
-      } catch {
-        return undefined;
-      }
-    };
+    github.state.followTagsOf(repo.remoteDir);
   }, 120_000);
   afterAll(async () => {
     await github.close();

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTag } from '../../src/core/registry/tag-grammar.js';
 import { runBuiltAction } from '../support/action-runner.js';
@@ -33,19 +32,7 @@ describe('deploy action: 10 concurrent runs', () => {
     ({ repo, commits } = await makeRegistry({ versions: RUNS, files: { 'modelops.yaml': CONFIG } }));
     for (let i = 0; i < RUNS; i++) clones.push(await repo.clone(`runner-${i}`));
     github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    const known = github.state.resolveRef.bind(github.state);
-    github.state.resolveRef = (ref: string) => {
-      const found = known(ref);
-      if (found) return found;
-      try {
-        return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/${ref}^{commit}`], {
-          cwd: repo.remoteDir,
-          encoding: 'utf8',
-        }).trim();
-      } catch {
-        return undefined;
-      }
-    };
+    github.state.followTagsOf(repo.remoteDir);
   }, 240_000);
   afterAll(async () => {
     await github.close();

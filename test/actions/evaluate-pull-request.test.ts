@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltAction } from '../support/action-runner.js';
+import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
 import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
 import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
-import { linearModelBytes } from '../support/models.js';
+import { linearBinaryCsv, linearModelBytes } from '../support/models.js';
 
 const MODEL = 'models/churn/model.onnx';
-
-function evalCsv(rows: number): string {
-  let state = 42;
-  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const lines = ['a,b,c,d,churned'];
-  for (let r = 0; r < rows; r++) {
-    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
-    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
-    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < 0.1 ? 1 : 0)].join(','));
-  }
-  return lines.join('\n') + '\n';
-}
 
 const CONFIG = `version: 1
 models:
@@ -53,7 +41,7 @@ describe('evaluate on pull_request: sticky comment, check run, gates', () => {
       {
         '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n',
         'modelops.yaml': CONFIG,
-        'data/churn-eval.csv': evalCsv(1500),
+        'data/churn-eval.csv': linearBinaryCsv({ rows: 1500, seed: 42, label: 'churned' }),
         [MODEL]: linearModelBytes(),
       },
       'churn v1',
@@ -69,14 +57,7 @@ describe('evaluate on pull_request: sticky comment, check run, gates', () => {
     runBuiltAction({
       action: 'evaluate',
       workspace: repo.dir,
-      eventName: 'pull_request',
-      event: {
-        action: 'synchronize',
-        number: 12,
-        pull_request: { number: 12, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
-      },
-      sha: head,
-      ref: 'refs/pull/12/merge',
+      ...onPullRequest({ number: 12, head, base }),
       apiUrl: github.url,
       inputs: { model: MODEL },
       extraEnv: repo.env,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltAction } from '../support/action-runner.js';
+import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
 import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
 import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
 import { linearModelBytes } from '../support/models.js';
@@ -30,14 +30,7 @@ describe('version on pull_request: one sticky comment, validated against the Ope
     runBuiltAction({
       action: 'version',
       workspace: repo.dir,
-      eventName: 'pull_request',
-      event: {
-        action: 'synchronize',
-        number: 7,
-        pull_request: { number: 7, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
-      },
-      sha: head,
-      ref: 'refs/pull/7/merge',
+      ...onPullRequest({ number: 7, head, base }),
       apiUrl: github.url,
       inputs: { 'dry-run': 'true' },
       extraEnv: repo.env,

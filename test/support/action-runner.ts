@@ -51,6 +51,31 @@ export interface RunActionOptions {
   extraEnv?: Record<string, string>;
 }
 
+/**
+ * What a runner sets for a `pull_request` event (a push to PR `number`): the event payload, the
+ * head commit as GITHUB_SHA and the PR's merge ref, to spread into {@link runBuiltAction}'s options.
+ */
+export function onPullRequest(pr: {
+  number: number;
+  head: string;
+  base: string;
+}): Pick<RunActionOptions, 'eventName' | 'event' | 'sha' | 'ref'> {
+  return {
+    eventName: 'pull_request',
+    event: {
+      action: 'synchronize',
+      number: pr.number,
+      pull_request: {
+        number: pr.number,
+        head: { sha: pr.head, ref: 'feature' },
+        base: { sha: pr.base, ref: 'main' },
+      },
+    },
+    sha: pr.head,
+    ref: `refs/pull/${pr.number}/merge`,
+  };
+}
+
 export interface ActionRun {
   exitCode: number;
   stdout: string;

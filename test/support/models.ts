@@ -37,3 +37,25 @@ export function linearModelBytes(
     }),
   );
 }
+
+/**
+ * A CSV (columns a, b, c, d and the label) whose label follows the default linearModelBytes()
+ * decision, flipped on a `noise` share of rows; seeded, so every run sees the same rows.
+ */
+export function linearBinaryCsv(options: {
+  rows: number;
+  seed: number;
+  label?: string;
+  noise?: number;
+}): string {
+  let state = options.seed >>> 0;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const noise = options.noise ?? 0.1;
+  const lines = [`a,b,c,d,${options.label ?? 'label'}`];
+  for (let r = 0; r < options.rows; r++) {
+    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
+    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
+    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < noise ? 1 : 0)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}

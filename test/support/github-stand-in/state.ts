@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 
 /**
@@ -134,6 +135,8 @@ export class StandInState {
   readonly tokens = new Map<string, string>();
   /** `heads/main`, `tags/v1` … → commit SHA. A 40-hex ref resolves to itself. */
   readonly refs = new Map<string, string>();
+  /** A bare repository whose tags count as pushed to GitHub (see followTagsOf). */
+  private tagSource: string | undefined;
   readonly comments: CommentRecord[] = [];
   readonly checkRuns: CheckRunRecord[] = [];
   readonly statuses: StatusRecord[] = [];
@@ -184,7 +187,33 @@ export class StandInState {
   resolveRef(ref: string): string | undefined {
     if (/^[0-9a-f]{40}$/i.test(ref)) return ref.toLowerCase();
     const name = ref.replace(/^refs\//, '');
-    return this.refs.get(name) ?? this.refs.get(`heads/${name}`) ?? this.refs.get(`tags/${name}`);
+    return (
+      this.refs.get(name) ??
+      this.refs.get(`heads/${name}`) ??
+      this.refs.get(`tags/${name}`) ??
+      this.tagFromSource(name.replace(/^tags\//, ''))
+    );
+  }
+
+  /**
+   * GitHub knows every tag pushed to the repository: from now on, tags in the bare repository at
+   * `gitDir` (the tests' remote) resolve too, as they would after a push to github.com.
+   */
+  followTagsOf(gitDir: string): void {
+    this.tagSource = gitDir;
+  }
+
+  private tagFromSource(tag: string): string | undefined {
+    if (!this.tagSource) return undefined;
+    try {
+      const sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], {
+        cwd: this.tagSource,
+        encoding: 'utf8',
+      });
+      return sha.trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Seeds a comment as if `user` had posted it. */

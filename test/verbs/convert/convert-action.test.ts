@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltAction } from '../../support/action-runner.js';
+import { onPullRequest, runBuiltAction } from '../../support/action-runner.js';
 import { makeRepoWithRemote, type RepoWithRemote } from '../../support/git-repo.js';
 import { startStandIn, type StandIn } from '../../support/github-stand-in/index.js';
 import { makeXgboostDocument, stump } from '../../core/convert/xgboost-factory.js';
@@ -36,14 +36,7 @@ describe('convert action on pull_request: parity report in summary and PR commen
     runBuiltAction({
       action: 'convert',
       workspace: repo.dir,
-      eventName: 'pull_request',
-      event: {
-        action: 'synchronize',
-        number: 4,
-        pull_request: { number: 4, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
-      },
-      sha: head,
-      ref: 'refs/pull/4/merge',
+      ...onPullRequest({ number: 4, head, base }),
       apiUrl: github.url,
       inputs: {
         from: 'xgboost',

@@ -2,20 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli-runner.js';
-import { linearModelBytes } from '../../support/models.js';
+import { linearBinaryCsv, linearModelBytes } from '../../support/models.js';
 import { randoms, regressionModelBytes, tempDir } from './helpers.js';
-
-/** A CSV whose label mostly follows the default linear model's decision. */
-function binaryCsv(rows: number, seed = 5): string {
-  const next = randoms(seed);
-  const lines = ['a,b,c,d,label'];
-  for (let r = 0; r < rows; r++) {
-    const x = [0, 1, 2, 3].map(() => Math.round((next() * 2 - 1) * 1e4) / 1e4);
-    const logit = 0.1 * x[0]! + 0.2 * x[1]! + 0.3 * x[2]! + 0.4 * x[3]!;
-    lines.push([...x, (logit > 0 ? 1 : 0) ^ (next() < 0.15 ? 1 : 0)].join(','));
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** The built CLI on real files: ONNX models run by onnxruntime, data read by the streaming readers. */
 describe('modelops evaluate (CLI, real files)', () => {
@@ -24,7 +12,7 @@ describe('modelops evaluate (CLI, real files)', () => {
     dir = await tempDir({
       'model.onnx': linearModelBytes(),
       'worse.onnx': linearModelBytes({ weights: [0.4, 0.3, -0.2, 0.1] }),
-      'eval.csv': binaryCsv(2000),
+      'eval.csv': linearBinaryCsv({ rows: 2000, seed: 5, noise: 0.15 }),
     });
   });
 
@@ -217,7 +205,9 @@ describe('modelops evaluate (CLI, real files)', () => {
     await mkdir(join(dir, 'cfg'), { recursive: true });
     await writeFile(
       join(dir, 'cfg', 'eval.csv'),
-      binaryCsv(100).replace('a,b,c,d,label', 'a,b,c,d,churned').replace(/^/, ''),
+      linearBinaryCsv({ rows: 100, seed: 5, noise: 0.15 })
+        .replace('a,b,c,d,label', 'a,b,c,d,churned')
+        .replace(/^/, ''),
     );
     await writeFile(
       join(dir, 'cfg', 'modelops.yaml'),
