@@ -30,6 +30,7 @@ export interface ModelRuntime {
   runTimed?(
     feeds: Record<string, RuntimeTensor>,
     outputNames?: readonly string[],
+    options?: RunOptions,
   ): Promise<{ outputs: Record<string, RuntimeTensor>; ms: number }>;
   /**
    * How many runs compute at once (worker sessions with replicas). A caller that keeps this many
@@ -37,6 +38,16 @@ export interface ModelRuntime {
    */
   readonly concurrency?: number;
   release(): Promise<void>;
+}
+
+/** Options for one run. */
+export interface RunOptions {
+  /**
+   * Worker sessions: move the feeds' buffers to the session's thread instead of copying them
+   * (feeds that own a whole buffer; the rest are copied). The caller's arrays are detached by the
+   * call, so it must not read them again. Main-thread sessions ignore it.
+   */
+  transfer?: boolean;
 }
 
 /** Options for {@link createSession}. */

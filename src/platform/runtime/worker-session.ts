@@ -92,16 +92,23 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
   const inputs = ready.inputs.map(describe);
   const outputs = ready.outputs.map(describe);
   const tensorOutputs = outputs.filter((o) => o.isTensor).map((o) => o.name);
-  const runTimed: NonNullable<ModelRuntime['runTimed']> = async (feeds, outputNames) => {
+  const runTimed: NonNullable<ModelRuntime['runTimed']> = async (feeds, outputNames, runOptions) => {
     checkRunRequest(source, ready.inputNames, outputs, feeds, outputNames);
     const wire: Record<string, WireTensor> = {};
+    const transfer: ArrayBuffer[] = [];
     for (const [name, t] of Object.entries(feeds)) {
-      wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data: compact(t.data) };
+      const owned = runOptions?.transfer ? ownedBuffer(t.data) : undefined;
+      if (owned && !transfer.includes(owned)) transfer.push(owned);
+      wire[name] = {
+        type: ortTypeName(t.elementType),
+        dims: [...t.dims],
+        data: owned ? t.data : compact(t.data),
+      };
     }
-    const reply = await leastBusy(channels).request({
-      feeds: wire,
-      outputs: [...(outputNames ?? tensorOutputs)],
-    });
+    const reply = await leastBusy(channels).request(
+      { feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] },
+      transfer,
+    );
     if (reply.error !== undefined) throw runError(source, new Error(reply.error));
     const plain = Object.entries(reply.outputs ?? {}).map(([name, t]): [string, RuntimeTensor] => [
       name,
@@ -128,6 +135,13 @@ function leastBusy(channels: readonly Channel[]): Channel {
   let best = channels[0]!;
   for (const channel of channels) if (channel.pending < best.pending) best = channel;
   return best;
+}
+
+/** The buffer a typed array spans whole (so moving it moves nothing else), else undefined. */
+function ownedBuffer(data: RuntimeTensor['data']): ArrayBuffer | undefined {
+  if (!ArrayBuffer.isView(data) || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength)
+    return undefined;
+  return data.buffer instanceof ArrayBuffer ? data.buffer : undefined;
 }
 
 /**
@@ -170,14 +184,14 @@ class Channel {
     return new Promise((resolve, reject) => (this.starting = { resolve, reject }));
   }
 
-  request(message: object): Promise<Reply> {
+  request(message: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     // A terminated thread never answers: fail now rather than wait forever.
     if (this.closed) return Promise.reject(new Error(`the session for ${this.source} was released`));
     const id = this.nextId++;
     const reply = new Promise<Reply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.worker.ref();
-    this.worker.postMessage({ id, ...message });
+    this.worker.postMessage({ id, ...message }, transfer);
     return reply;
   }
 

@@ -181,7 +181,12 @@ export async function runModelsOnData(options: {
       }
       // Start this batch's runs, then score the oldest batch while they compute: with sessions
       // in worker threads, data and metrics work overlaps inference.
-      inFlight.push({ batch, members, results: models.map((m, i) => startRun(m, tensors[i]!)) });
+      const handOver = exclusiveFeeds(tensors, batch, mapping.labelColumn);
+      inFlight.push({
+        batch,
+        members,
+        results: models.map((m, i) => startRun(m, tensors[i]!, handOver[i]!)),
+      });
       if (inFlight.length >= depth) await settle(inFlight.shift()!);
     }
     for (const job of inFlight.splice(0)) await settle(job);
@@ -217,14 +222,38 @@ interface InFlight {
 type TimedOutputs = { outputs: Record<string, RuntimeTensor>; ms: number };
 
 /** Starts one model's run; a failure is raised when the result is awaited, never as unhandled. */
-function startRun(model: ModelUnderTest, tensors: Record<string, RuntimeTensor>): Promise<TimedOutputs> {
+function startRun(
+  model: ModelUnderTest,
+  tensors: Record<string, RuntimeTensor>,
+  transfer: boolean,
+): Promise<TimedOutputs> {
   const { runtime } = model;
   const started = performance.now();
   const result = runtime.runTimed
-    ? runtime.runTimed(tensors, [model.output])
+    ? runtime.runTimed(tensors, [model.output], { transfer })
     : runtime.run(tensors, [model.output]).then((outputs) => ({ outputs, ms: performance.now() - started }));
   result.catch(() => undefined);
   return result;
+}
+
+/**
+ * Per model: whether its feed buffers may move to onnxruntime's thread instead of being copied —
+ * when nothing else reads them after the run starts (another model's feeds, the label column that
+ * is scored later). Readers give every batch buffers of its own, so later batches are unaffected.
+ */
+function exclusiveFeeds(
+  tensors: readonly Record<string, RuntimeTensor>[],
+  batch: DataBatch,
+  labelColumn: string,
+): boolean[] {
+  const bufferOf = (data: unknown) => (ArrayBuffer.isView(data) ? data.buffer : undefined);
+  const buffersOf = (feeds: Record<string, RuntimeTensor>) =>
+    Object.values(feeds).map((t) => bufferOf(t.data));
+  const label = bufferOf(columnOf(batch, labelColumn).data);
+  return tensors.map((own, i) => {
+    const others = new Set([label, ...tensors.filter((_, j) => j !== i).flatMap(buffersOf)]);
+    return buffersOf(own).every((b) => b !== undefined && !others.has(b));
+  });
 }
 
 function newKept(): KeptRows {

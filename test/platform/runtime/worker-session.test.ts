@@ -98,6 +98,31 @@ describe('createWorkerSession', () => {
     await rejection(pool.run({ features: rowsToTensor(ROWS) }));
   });
 
+  it('transfer: whole buffers move to the session thread (detached here), views into larger ones are copied', async () => {
+    const bytes = writeModel(makeMlp());
+    const runtime = await createWorkerSession(bytes);
+    const main = await createSession(bytes);
+    const expected = flatValues((await main.run({ features: rowsToTensor(ROWS) })).probabilities!);
+    const owned = new Float32Array(ROWS.flat());
+    const moved = await runtime.runTimed!(
+      { features: { elementType: 'float', dims: [3, 4], data: owned } },
+      undefined,
+      { transfer: true },
+    );
+    expect(flatValues(moved.outputs.probabilities!)).toEqual(expected);
+    expect(owned.length).toBe(0); // detached: the buffer now belongs to the worker
+    const larger = new Float32Array([...ROWS.flat(), 99, 99]);
+    const view = larger.subarray(0, 12);
+    const copied = await runtime.runTimed!(
+      { features: { elementType: 'float', dims: [3, 4], data: view } },
+      undefined,
+      { transfer: true },
+    );
+    expect(flatValues(copied.outputs.probabilities!)).toEqual(expected);
+    expect(Array.from(larger.subarray(12))).toEqual([99, 99]); // the rest of the buffer stays ours
+    await Promise.all([runtime.release(), main.release()]);
+  });
+
   it('replicas: a model that fails to load fails once, with every thread stopped; a bad count is refused', async () => {
     const bytes = writeModel(makeMlp());
     const cut = await rejection(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli-runner.js';
 import { linearBinaryCsv, linearModelBytes } from '../../support/models.js';
+import { npyBytes, zipBytes } from '../../platform/data/helpers.js';
 import { randoms, regressionModelBytes, tempDir } from './helpers.js';
 
 /** The built CLI on real files: ONNX models run by onnxruntime, data read by the streaming readers. */
@@ -130,6 +131,61 @@ describe('modelops evaluate (CLI, real files)', () => {
     expect(bad.stderr.trim()).toBe(
       'modelops evaluate: error: --sessions 0 is not a whole number from 1 to 64 — pass --sessions 1 for one session with onnxruntime threads, or leave it out for one per core',
     );
+  });
+
+  it('NPZ tensor column shared by candidate and baseline: both see every row (same metrics as the CSV)', async () => {
+    // One buffer feeds both models here, so it must be copied to each session's thread, not moved.
+    const csv = linearBinaryCsv({ rows: 700, seed: 11, noise: 0.15 });
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',').map(Number));
+    const x = new Float32Array(rows.flatMap((r) => r.slice(0, 4)));
+    const label = new Float64Array(rows.map((r) => r[4]!));
+    await writeFile(
+      join(dir, 'eval.npz'),
+      zipBytes([
+        { name: 'features.npy', data: npyBytes('<f4', [700, 4], new Uint8Array(x.buffer)) },
+        { name: 'label.npy', data: npyBytes('<f8', [700], new Uint8Array(label.buffer)) },
+      ]),
+    );
+    await writeFile(join(dir, 'shared.csv'), csv);
+    const results = [];
+    for (const data of ['eval.npz', 'shared.csv']) {
+      const run = await runCli(
+        [
+          'evaluate',
+          '--model',
+          'model.onnx',
+          '--data',
+          data,
+          '--label-column',
+          'label',
+          '--baseline',
+          'worse.onnx',
+          '--batch-size',
+          '64',
+          '--json',
+        ],
+        { cwd: dir },
+      );
+      expect(run.exitCode, run.stderr).toBe(0);
+      results.push(
+        run.json as {
+          rows: number;
+          metrics: Record<string, number>;
+          baseline: { metrics: Record<string, number> };
+        },
+      );
+    }
+    const [npz, fromCsv] = results as [(typeof results)[0], (typeof results)[0]];
+    expect(npz.rows).toBe(700);
+    for (const key of ['accuracy', 'roc_auc', 'log_loss', 'brier']) {
+      expect(npz.metrics[key], key).toBe(fromCsv.metrics[key]);
+      expect(npz.baseline.metrics[key], `baseline ${key}`).toBe(fromCsv.baseline.metrics[key]);
+    }
+    expect(npz.metrics.accuracy).not.toBe(npz.baseline.metrics.accuracy);
   });
 
   it('regression on JSONL', async () => {
