@@ -334,6 +334,15 @@ async function measureModel(name, ort) {
         ? {}
         : {
             ratio_to_raw: ratio('rows_per_s'),
+            ...(label === 'raw-parallel'
+              ? {}
+              : {
+                  ratio_to_raw_parallel: Number(
+                    median(list.map((s, i) => s.rows_per_s / samples['raw-parallel'][i].rows_per_s)).toFixed(
+                      3,
+                    ),
+                  ),
+                }),
             // What the server costs per row, whatever share of the cores a shared machine gave it.
             cpu_efficiency_to_raw: ratio('rows_per_cpu_s'),
             // The load generator's CPU against the server's: its share of the same cores.
