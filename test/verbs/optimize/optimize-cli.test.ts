@@ -130,6 +130,41 @@ describe('modelops optimize (CLI)', () => {
     expect(rows[1]!.max_abs_diff).toBeLessThan(0.05);
   }, 60_000);
 
+  it('passes int8 options through --passes: form=nbits writes MatMulNBits close to the original', async () => {
+    const run = await runCli(
+      [
+        'optimize',
+        '--model',
+        'mlp.onnx',
+        '--output',
+        'nbits.onnx',
+        '--passes',
+        'int8:form=nbits:block-size=32',
+        '--data',
+        'val.csv',
+        '--objective',
+        'size',
+        '--latency-runs',
+        '3',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const rows = (run.json as { candidates: (Row & { max_abs_diff: number; notes: string[] })[] }).candidates;
+    expect(rows[1]).toMatchObject({ name: 'int8', status: 'ok', chosen: true });
+    // The hidden layer's K = 8 gets MatMulNBits' smallest block (16), the output layer's K = 128 blocks of 32.
+    expect(rows[1]!.notes.join(' ')).toMatch(/run as MatMulNBits .* blocks of 32\/16 along K/);
+    // K = 8 padded to 16 plus a scale per 8 values: this tiny model only shrinks to ~0.66×.
+    expect(rows[1]!.size!).toBeLessThan(original.length * 0.7);
+    expect(rows[1]!.max_abs_diff).toBeGreaterThan(0);
+    expect(rows[1]!.max_abs_diff).toBeLessThan(0.05);
+    const model = readModel(readFileSync(join(dir, 'nbits.onnx')));
+    const nbits = model.graph!.node.filter((n) => n.opType === 'MatMulNBits');
+    expect(nbits.length).toBeGreaterThan(0);
+    expect(nbits.every((n) => n.domain === 'com.microsoft')).toBe(true);
+  }, 60_000);
+
   it('measures an ensemble of the model and others with its signature like any candidate', async () => {
     writeFileSync(join(dir, 'mlp2.onnx'), writeModel(makeMlp({ hidden: 128, seed: 77 })));
     writeFileSync(join(dir, 'mlp3.onnx'), writeModel(makeMlp({ hidden: 128, seed: 99 })));
@@ -241,6 +276,8 @@ describe('modelops optimize (CLI)', () => {
     [['--data', 'missing.csv'], /data file not found: missing\.csv/],
     [['--passes', 'int9'], /--passes: 'int9' is not a pass/],
     [['--passes', 'prune:sparsity=2'], /prune sparsity 2 is not a fraction/],
+    [['--passes', 'int8:form=nbits:block-size=48'], /pass int8: option block-size=48 is not a power of 2/],
+    [['--passes', 'int8:form=int4'], /pass int8: option form=int4 is not one of integer, qdq, nbits/],
     [
       ['--data', 'narrow.csv', '--passes', 'int8-static'],
       /narrow\.csv gives 3 value\(s\) per row for model input 'x'.*takes 8/,

@@ -185,6 +185,7 @@ function matMulNBits(
   const graph = model.graph!;
   const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
   const nodes: NodeProto[] = [];
+  const sizes = new Set<number>();
   for (const node of graph.node) {
     const rewrite = rewrites.get(node);
     if (!rewrite) {
@@ -194,11 +195,15 @@ function matMulNBits(
     const [k, n] = rewrite.dims as [number, number];
     const base = node.name || node.output[0]!;
     const weight = rewrite.use.weight.name || 'weight';
-    const blocks = quantizeBlockwise(rewrite.values, k, n, blockSize);
+    // A block never spans more than K rounded up to a power of 2 (≥ 16, MatMulNBits' minimum):
+    // K = 8 in blocks of 64 would store 8× the values.
+    const size = Math.min(blockSize, Math.max(16, 2 ** Math.ceil(Math.log2(k))));
+    sizes.add(size);
+    const blocks = quantizeBlockwise(rewrite.values, k, n, size);
     const data = names.fresh(`${weight}_int8_blocks`);
     const scales = names.fresh(`${weight}_block_scales`);
     graph.initializer.push(
-      makeTensor(data, blocks.data, [n, blocks.blocks, blockSize]),
+      makeTensor(data, blocks.data, [n, blocks.blocks, size]),
       makeTensor(scales, blocks.scales, [n, blocks.blocks]),
     );
     const bias = rewrite.bias;
@@ -215,7 +220,7 @@ function matMulNBits(
           K: { int: k },
           N: { int: n },
           bits: { int: 8 },
-          block_size: { int: blockSize },
+          block_size: { int: size },
           accuracy_level: { int: 4 },
         },
         { name: names.fresh(`${base}_nbits`), domain: MS_DOMAIN },
@@ -236,7 +241,8 @@ function matMulNBits(
   const before = tensorBytes(weights);
   const notes = [
     `${countBy([...rewrites.values()].map((r) => r.use.op))} run as MatMulNBits (com.microsoft, bits 8, ` +
-      `accuracy_level 4); weights int8 in blocks of ${blockSize} along K: ${formatBytes(before)} → ` +
+      `accuracy_level 4); weights int8 in blocks of ${[...sizes].sort((a, b) => b - a).join('/')} along K: ` +
+      `${formatBytes(before)} → ` +
       `${formatBytes(Math.ceil(before / 4))} plus scales`,
   ];
   const convs = graph.node.filter((n) => n.opType === 'Conv').length;

@@ -87,6 +87,16 @@ describe('int8 (dynamic)', () => {
     expect(result.notes[0]).toMatch(
       /^2 Gemm, 1 MatMul run as MatMulNBits \(com.microsoft, bits 8, accuracy_level 4\); weights int8 in blocks of 16 along K/,
     );
+    // Blocks never exceed K rounded up to a power of 2: with the default 64, K = 16 / 64 / 32.
+    const defaults = int8DynamicPass.apply(model, { options: { form: 'nbits' } });
+    if (!('model' in defaults)) throw new Error('expected a change');
+    expect(
+      defaults.model
+        .graph!.node.filter((n) => n.opType === 'MatMulNBits')
+        .map((n) => Number(n.attribute.find((a) => a.name === 'block_size')!.i)),
+    ).toEqual([16, 64, 32]);
+    expect(defaults.notes[0]).toMatch(/blocks of 64\/32\/16 along K/);
+    expect(maxAbsDiff(fp32, await runFloat(defaults.model, features))).toBeLessThan(0.02);
     expect(() => int8DynamicPass.apply(model, { options: { form: 'nbits', 'block-size': 48 } })).toThrow(
       /block-size=48 is not a power of 2/,
     );
