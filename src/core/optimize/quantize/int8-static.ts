@@ -11,6 +11,7 @@ import {
   NameScope,
   type WeightUse,
 } from './graph-edit.js';
+import { hoistedNote, hoistWeightConstants } from './constant-weights.js';
 import { countBy } from './int8-weight.js';
 import { boolOption, choiceOption, numberOption } from './options.js';
 import { rangeParams, roundHalfEven } from './quant-math.js';
@@ -54,6 +55,7 @@ async function quantizeStatic(model: ModelProto, context: PassContext): Promise<
   }
   const out = cloneModel(model);
   const graph = out.graph!;
+  const hoisted = hoistWeightConstants(out, graph, ['MatMul', 'Gemm', 'Conv']);
   const initialized = new Set(graph.initializer.map((t) => t.name));
   const uses = findWeightUses(graph, ['MatMul', 'Gemm', 'Conv']).filter(
     (u) => !initialized.has(u.node.input[0]!),
@@ -142,6 +144,7 @@ async function quantizeStatic(model: ModelProto, context: PassContext): Promise<
   ];
   if (perChannelAsked && !perChannel)
     notes.push(`per-tensor weight scales: opset ${opset} has no per-axis DequantizeLinear (13+)`);
+  if (hoisted > 0) notes.push(hoistedNote(hoisted));
   return { kind: 'changed', model: out, notes };
 }
 

@@ -7,6 +7,7 @@ import {
   NameScope,
   tensorBytes,
 } from './graph-edit.js';
+import { hoistedNote, hoistWeightConstants } from './constant-weights.js';
 import { boolOption, choiceOption, formatBytes } from './options.js';
 import { WeightStore } from './weight-store.js';
 import type { ModelProto } from 'onnx-buf';
@@ -40,6 +41,7 @@ function quantizeWeightsOnly(model: ModelProto, context: PassContext): PassResul
   }
   const out = cloneModel(model);
   const graph = out.graph!;
+  const hoisted = hoistWeightConstants(out, graph, ['MatMul', 'Gemm', 'Conv']);
   const uses = findWeightUses(graph, ['MatMul', 'Gemm', 'Conv']);
   if (uses.length === 0) {
     return { kind: 'skipped', reason: 'no MatMul, Gemm or Conv node reads a float weight initializer' };
@@ -61,6 +63,7 @@ function quantizeWeightsOnly(model: ModelProto, context: PassContext): PassResul
     `${store.count} weights of ${ops} stored as ${type} ${perChannel ? 'per channel' : 'per tensor'}: ` +
       `${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`,
   );
+  if (hoisted > 0) notes.push(hoistedNote(hoisted));
   return { kind: 'changed', model: out, notes };
 }
 

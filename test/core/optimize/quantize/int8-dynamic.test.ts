@@ -120,11 +120,13 @@ describe('int8 (dynamic)', () => {
     expect(maxAbsDiff(await runFloat(model, x), await runFloat(result.model, x))).toBeLessThan(0.05);
   });
 
-  it('skips models without MatMul/Gemm weights (saying what to use for Conv) or with opset < 11', async () => {
-    const cnn = await int8DynamicPass.apply(makeQuantCnn(), {});
-    expect(cnn).toEqual({
+  it('skips models without MatMul/Gemm/Conv weights (or with conv=false, saying so) or with opset < 11', async () => {
+    expect(await int8DynamicPass.apply(makeQuantCnn(), { options: { conv: false } })).toEqual({
       kind: 'skipped',
-      reason: "dynamic int8 covers MatMul and Gemm; the model's 2 Conv need int8-static or int8-weight",
+      reason:
+        'no MatMul, Gemm or Conv node multiplies an activation by a float weight constant ' +
+        '(MatMul/Gemm: 2-D weight, Gemm without transA, with beta ≠ 1 only on a constant bias; ' +
+        'Conv: 1-D or 2-D, constant bias): 2 option conv=false',
     });
     expect(await int8DynamicPass.apply(makeTree(), {})).toMatchObject({ kind: 'skipped' });
     expect(await int8DynamicPass.apply(makeQuantMlp(10), {})).toMatchObject({
