@@ -1,6 +1,8 @@
 // Dynamic int8 (`--passes int8`) side by side with fp32 on the same CPU, same process, same inputs:
-// the torch 1.13 exports of test/peers/optimize_models.py (an MLP 256-512-512-10 and a 2-layer
-// transformer encoder, d=128, 4 heads, ff 512, 32 tokens), at batch 1 and batch 32. Also records
+// the torch 1.13 exports of test/peers/optimize_models.py (an MLP 256-512-512-10, a 2-layer
+// transformer encoder, d=128, 4 heads, ff 512, 32 tokens, and a small CNN: 3×32×32 → Conv 16 3×3
+// → MaxPool → Conv 32 3×3 → pool → Linear 10, whose int8 runs its Convs as ConvInteger; the CNN
+// also as `int8:conv=false`, Linear only), at batch 1 and batch 32. Also records
 // the file size of int8, int8:form=nbits and int8-weight against fp32, the latency of weight-only
 // int8, the MatMulNBits form of dynamic int8 (form=nbits, block-size 64: fastest at batch 1 on the
 // MLP) and the QDQ form (form=qdq) that lost to the integer form. Runs alternate (fp32, int8, fp32,
@@ -8,7 +10,8 @@
 // it. Both sessions get the same options: onnxruntime's defaults, or one intra-op thread.
 // Env: BENCH_INT8_RUNS (default 9), BENCH_INT8_MS (time per run, default 300),
 // BENCH_INT8_THREADS (intra-op threads to try, default "0,1": onnxruntime's default and one),
-// BENCH_INT8_VARIANTS (comma-separated subset of the variant names below, default all).
+// BENCH_INT8_VARIANTS (comma-separated subset of the variant names below, default all),
+// BENCH_INT8_MODELS (comma-separated subset of mlp, transformer, cnn; default all).
 // Writes bench/results/optimize-int8.json.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,7 +43,10 @@ try {
     external: ['onnxruntime-node'],
   });
   const quantize = (model, pass, options = {}) => {
-    const out = join(work, `${model}.${pass}${options.form ? `-${options.form}` : ''}.onnx`);
+    const tag = Object.entries(options)
+      .map(([k, v]) => `-${k}-${v}`)
+      .join('');
+    const out = join(work, `${model}.${pass}${tag}.onnx`);
     execFileSync(process.execPath, [
       join(work, 'quantize.mjs'),
       join(work, `${model}.onnx`),
@@ -63,16 +69,19 @@ try {
     return (performance.now() - started) / count;
   };
   const results = [];
+  const models = process.env.BENCH_INT8_MODELS?.split(',').map((m) => m.trim());
   for (const [model, shape] of [
     ['mlp', [256]],
     ['transformer', [32, 128]],
-  ]) {
+    ['cnn', [3, 32, 32]],
+  ].filter(([m]) => !models || models.includes(m))) {
     const fp32Path = join(work, `${model}.onnx`);
     const files = {
       int8: quantize(model, 'int8'),
       'int8 (form=nbits)': quantize(model, 'int8', { form: 'nbits', 'block-size': 64 }),
       'int8 (form=qdq)': quantize(model, 'int8', { form: 'qdq' }),
       'int8-weight': quantize(model, 'int8-weight'),
+      ...(model === 'cnn' ? { 'int8 (conv=false)': quantize(model, 'int8', { conv: false }) } : {}),
     };
     const wanted = process.env.BENCH_INT8_VARIANTS?.split(',').map((v) => v.trim());
     const variants = Object.fromEntries(
@@ -135,6 +144,9 @@ try {
       int8_size_ratio: +(size(files.int8) / size(fp32Path)).toFixed(3),
       int8_nbits_size_ratio: +(size(files['int8 (form=nbits)']) / size(fp32Path)).toFixed(3),
       int8_weight_size_ratio: +(size(files['int8-weight']) / size(fp32Path)).toFixed(3),
+      ...(files['int8 (conv=false)']
+        ? { int8_conv_false_size_ratio: +(size(files['int8 (conv=false)']) / size(fp32Path)).toFixed(3) }
+        : {}),
     });
     console.log(JSON.stringify(results.at(-1)));
   }

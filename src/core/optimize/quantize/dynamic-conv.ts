@@ -2,6 +2,7 @@ import type { NodeProto, TensorProto } from 'onnx-buf';
 import { makeNode, makeTensor, tensorValues } from '../../onnx/index.js';
 import { labeller, quantizedActivation, type DynamicContext } from './dynamic-context.js';
 import type { WeightUse } from './graph-edit.js';
+import { quantizeTensor } from './quant-math.js';
 
 /** A Conv the dynamic pass rewrites: its constant weight and its constant bias (if any). */
 export interface ConvRewrite {
@@ -29,14 +30,16 @@ export function planConv(use: WeightUse, initializers: Map<string, TensorProto>)
 }
 
 /**
- * Emits one Conv in the integer form: ConvInteger(uint8 activation, int8 weight) with the Conv's
+ * Emits one Conv in the integer form: ConvInteger(uint8 activation, uint8 weight) with the Conv's
  * attributes (group, dilations, pads, strides, auto_pad, kernel_shape), Cast to float, Mul by
  * activation scale × weight scale (one per output channel, shaped [M, 1, …] to broadcast over the
  * spatial axes) and Add of the bias reshaped the same way.
  *
- * onnxruntime 1.30's ConvInteger takes only a scalar weight zero point ("Non per-tensor
- * quantization is not supported now"); symmetric int8 weights have zero point 0 in every channel,
- * so one scalar 0 serves per-channel scales exactly, and the scales are applied after the Cast.
+ * The weights are quantized symmetrically (int8, ±127, per channel or per tensor) and stored
+ * offset by 128 as uint8 with one scalar zero point 128: onnxruntime 1.30's ConvInteger takes only
+ * a scalar weight zero point ("Non per-tensor quantization is not supported now"), which a
+ * symmetric quantization has in every channel, and it ran uint8 weights about 3× faster than
+ * int8 ones (16→32 channels, 3×3, 16×16, batch 32, one thread: 1.5 vs 4.5 ms; fp32 Conv 1.3 ms).
  * In the QDQ form the Conv stays and reads DequantizeLinear outputs instead.
  */
 export function emitConv(
@@ -59,14 +62,7 @@ export function emitConv(
     context.nodes.push(node);
     return;
   }
-  const weight = context.store.store(use.weight, axis);
-  const rank = use.weight.dims.length;
-  const channels = Number(use.weight.dims[0]);
-  const broadcast = [channels, ...Array<number>(rank - 2).fill(1)];
-  const weightScale =
-    axis === undefined ? weight.scale : shaped(context, weight.scale, weight.quantized.scales, broadcast);
-  const weightZero = axis === undefined ? weight.zeroPoint : scalarZero(context);
-  if (axis !== undefined) context.superseded.push(weight.scale, weight.zeroPoint);
+  const weight = convWeight(context, use.weight, axis);
   const integer = label('integer');
   const asFloat = label('float');
   const scales = label('scales');
@@ -74,7 +70,7 @@ export function emitConv(
   const product = bias ? label('product') : output;
   const integerNode = makeNode(
     'ConvInteger',
-    [q, weight.data, zeroPoint, weightZero],
+    [q, weight.data, zeroPoint, weight.zeroPoint],
     [integer],
     {},
     {
@@ -84,13 +80,13 @@ export function emitConv(
   integerNode.attribute = node.attribute; // same attributes as Conv
   context.nodes.push(
     integerNode,
-    makeNode('Mul', [scale, weightScale], [scales], {}, { name: label('scale') }),
+    makeNode('Mul', [scale, weight.scale], [scales], {}, { name: label('scale') }),
     makeNode('Cast', [integer], [asFloat], { to: { int: 1 } }, { name: label('cast') }),
     makeNode('Mul', [asFloat, scales], [product], {}, { name: label('rescale') }),
   );
   if (bias) {
     const values = tensorValues(bias) as Float32Array;
-    const reshaped = shaped(context, bias.name, values, broadcast);
+    const reshaped = shaped(context, bias.name, values, weight.broadcast);
     context.nodes.push(makeNode('Add', [product, reshaped], [output], {}, { name: label('bias') }));
   }
 }
@@ -107,13 +103,43 @@ function shaped(context: DynamicContext, source: string, values: Float32Array, d
   return name;
 }
 
-/** One scalar int8 zero shared by every ConvInteger with per-channel weight scales. */
-function scalarZero(context: DynamicContext): string {
-  let name = context.added.get('');
-  if (!name) {
-    name = context.names.fresh('conv_weight_zero_point');
-    context.graph.initializer.push(makeTensor(name, new Int8Array(1), []));
-    context.added.set('', name);
+/**
+ * A Conv weight as ConvInteger reads it (once per weight and layout): uint8 data (symmetric int8
+ * + 128), the shared scalar zero point 128, and the scale — a scalar, or per output channel
+ * shaped [M, 1, …].
+ */
+function convWeight(
+  context: DynamicContext,
+  weight: TensorProto,
+  axis: number | undefined,
+): { data: string; scale: string; zeroPoint: string; broadcast: number[] } {
+  const dims = weight.dims.map(Number);
+  const broadcast = [dims[0]!, ...Array<number>(dims.length - 2).fill(1)];
+  const base = weight.name || 'weight';
+  const key = `${base}\u0000conv\u0000${axis ?? '-'}`;
+  let data = context.added.get(key);
+  if (!data) {
+    const quantized = quantizeTensor(tensorValues(weight) as Float32Array, dims, 'int8', axis);
+    data = context.names.fresh(`${base}_quantized`);
+    const scale = context.names.fresh(`${base}_scale`);
+    context.graph.initializer.push(
+      makeTensor(
+        data,
+        Uint8Array.from(quantized.values, (v) => v + 128),
+        dims,
+      ),
+      makeTensor(scale, quantized.scales, axis === undefined ? [] : broadcast),
+    );
+    context.added.set(key, data);
+    context.added.set(`${key}\u0000scale`, scale);
+    context.superseded.push(weight.name);
   }
-  return name;
+  const scale = context.added.get(`${key}\u0000scale`)!;
+  let zeroPoint = context.added.get('');
+  if (!zeroPoint) {
+    zeroPoint = context.names.fresh('conv_weight_zero_point');
+    context.graph.initializer.push(makeTensor(zeroPoint, new Uint8Array([128]), []));
+    context.added.set('', zeroPoint);
+  }
+  return { data, scale, zeroPoint, broadcast };
 }

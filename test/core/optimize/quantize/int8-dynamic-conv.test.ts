@@ -99,13 +99,24 @@ describe('int8 (dynamic) on Conv', () => {
     ]);
     const graph = result.model.graph!;
     const tensor = (name: string) => graph.initializer.find((t) => t.name === name)!;
-    // Symmetric int8 weights (zero point 0 in every channel) with one scalar zero for ConvInteger,
-    // whose onnxruntime kernel takes no per-channel zero point; scales shaped [M, 1, 1].
-    expect(tensorValues(tensor('K1_quantized'))).toBeInstanceOf(Int8Array);
-    expect(tensor('K1_quantized').dims.map(Number)).toEqual([8, 3, 3, 3]);
-    expect(tensor('K1_scale_per_channel').dims.map(Number)).toEqual([8, 1, 1]);
+    // Symmetric int8 weights stored + 128 as uint8 with one scalar zero point 128 (onnxruntime's
+    // ConvInteger takes no per-channel zero point, and runs uint8 weights faster); scales [M, 1, 1].
+    const k1 = tensor('K1_quantized');
+    expect(k1.dims.map(Number)).toEqual([8, 3, 3, 3]);
+    const k1Values = tensorValues(k1) as Uint8Array;
+    expect(k1Values).toBeInstanceOf(Uint8Array);
+    expect(Math.min(...k1Values)).toBeGreaterThanOrEqual(1); // 128 − 127
+    expect(tensor('K1_scale').dims.map(Number)).toEqual([8, 1, 1]);
     expect(tensor('C1_per_channel').dims.map(Number)).toEqual([8, 1, 1]);
     expect(tensor('conv_weight_zero_point').dims).toEqual([]);
+    expect(tensorValues(tensor('conv_weight_zero_point'))).toEqual(new Uint8Array([128]));
+    // Per channel: each output channel's largest |w| maps to ±127.
+    const k1Float = tensorValues(makeQuantCnn().graph!.initializer[0]!) as Float32Array;
+    const scales = tensorValues(tensor('K1_scale')) as Float32Array;
+    for (let c = 0; c < 8; c++) {
+      const slice = k1Float.subarray(c * 27, (c + 1) * 27);
+      expect(scales[c]).toBeCloseTo(Math.max(...slice.map(Math.abs)) / 127, 7);
+    }
     const conv = graph.node.find((n) => n.opType === 'ConvInteger')!;
     expect(conv.input).toEqual([
       'image_quantized',
@@ -115,7 +126,7 @@ describe('int8 (dynamic) on Conv', () => {
     ]);
     expect(conv.attribute.map((a) => a.name)).toEqual(['pads']);
     const names = graph.initializer.map((t) => t.name);
-    for (const gone of ['K1', 'K2', 'C1', 'K1_scale', 'K1_zero_point']) expect(names).not.toContain(gone);
+    for (const gone of ['K1', 'K2', 'C1']) expect(names).not.toContain(gone);
     expect(result.notes).toEqual([
       '2 Conv run as DynamicQuantizeLinear + ConvInteger; 2 weights int8 per output channel: 992 B → 248 B plus scales',
     ]);
