@@ -215,6 +215,41 @@ describe('modelops optimize (CLI)', () => {
     expect(mismatch.stderr).toMatch(/ensemble member 1 has another signature than member 0/);
   }, 60_000);
 
+  it("int8 runs a CNN's Conv as ConvInteger; int8:conv=false leaves it in float and says so", async () => {
+    writeFileSync(join(dir, 'cnn.onnx'), writeModel(makeCnn()));
+    const notesOf = async (passes: string): Promise<string[]> => {
+      const run = await runCli(
+        [
+          'optimize',
+          '--model',
+          'cnn.onnx',
+          '--output',
+          'cnn.int8.onnx',
+          '--passes',
+          passes,
+          '--latency-runs',
+          '3',
+          '--json',
+        ],
+        { cwd: dir },
+      );
+      expect(run.exitCode, run.stderr).toBe(0);
+      const rows = (run.json as { candidates: (Row & { notes: string[]; max_abs_diff: number })[] })
+        .candidates;
+      expect(rows[1]).toMatchObject({ name: 'int8', status: 'ok' });
+      expect(rows[1]!.max_abs_diff).toBeLessThan(0.05);
+      return rows[1]!.notes;
+    };
+    expect(await notesOf('int8')).toEqual([
+      'int8: 1 Gemm run as DynamicQuantizeLinear + MatMulInteger; 1 weight int8 per column: 512 B → 128 B plus scales',
+      'int8: 1 Conv run as DynamicQuantizeLinear + ConvInteger; 1 weight int8 per output channel: 144 B → 36 B plus scales',
+    ]);
+    expect(await notesOf('int8:conv=false')).toEqual([
+      'int8: 1 Gemm run as DynamicQuantizeLinear + MatMulInteger; 1 weight int8 per column: 512 B → 128 B plus scales',
+      'int8: 1 Conv left in float: 1 option conv=false',
+    ]);
+  }, 60_000);
+
   it('prints the table with Pareto marks in text mode', async () => {
     const run = await runCli(
       [
@@ -278,6 +313,7 @@ describe('modelops optimize (CLI)', () => {
     [['--passes', 'prune:sparsity=2'], /prune sparsity 2 is not a fraction/],
     [['--passes', 'int8:form=nbits:block-size=48'], /pass int8: option block-size=48 is not a power of 2/],
     [['--passes', 'int8:form=int4'], /pass int8: option form=int4 is not one of integer, qdq, nbits/],
+    [['--passes', 'int8:conv=maybe'], /pass int8: option conv=maybe is not a boolean/],
     [
       ['--data', 'narrow.csv', '--passes', 'int8-static'],
       /narrow\.csv gives 3 value\(s\) per row for model input 'x'.*takes 8/,

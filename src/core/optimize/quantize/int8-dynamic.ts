@@ -153,7 +153,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
         ? `${ops} run as MatMulNBits (com.microsoft, bits 8, accuracy_level 4); weights int8 in blocks of ` +
             `${[...sizes].sort((a, b) => b - a).join('/')} along K: ${shrunk}`
         : `${ops} run as DynamicQuantizeLinear + ${form === 'qdq' ? 'DequantizeLinear + MatMul' : 'MatMulInteger'}; ` +
-            `${weights.length} weights int8 ${perChannel ? 'per column' : 'per tensor'}: ${shrunk}`,
+            `${plural(weights.length, 'weight')} int8 ${perChannel ? 'per column' : 'per tensor'}: ${shrunk}`,
     );
   }
   if (convs.size > 0) {
@@ -161,7 +161,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
     const before = tensorBytes(weights);
     notes.push(
       `${convs.size} Conv run as DynamicQuantizeLinear + ${form === 'qdq' ? 'DequantizeLinear + Conv' : 'ConvInteger'}; ` +
-        `${weights.length} weights int8 ${perChannel ? 'per output channel' : 'per tensor'}: ` +
+        `${plural(weights.length, 'weight')} int8 ${perChannel ? 'per output channel' : 'per tensor'}: ` +
         `${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`,
     );
   }
@@ -180,4 +180,9 @@ function leftNote(left: Map<string, number>): string {
 
 function unique<T>(value: T, index: number, all: T[]): boolean {
   return all.indexOf(value) === index;
+}
+
+/** "1 weight", "3 weights" */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
