@@ -16,6 +16,8 @@ import { OBJECTIVES } from './tune-objectives.js';
 const [mode, ...args] = process.argv.slice(2);
 /** Extra sampler options as JSON (BENCH_TUNE_OPTIONS='{"tpe":{"nStartupTrials":5}}'), for tuning the samplers. */
 const samplerOptions = JSON.parse(process.env.BENCH_TUNE_OPTIONS ?? '{}') as object;
+/** First seed (BENCH_TUNE_SEED_START, default 0): a second seed range checks a choice made on the first. */
+const seedStart = Number(process.env.BENCH_TUNE_SEED_START ?? 0);
 
 async function runStudy(
   spaceRaw: unknown,
@@ -47,7 +49,7 @@ async function runStudy(
 if (mode === 'quality') {
   const [name, sampler, seeds, trials] = args as [keyof typeof OBJECTIVES, string, string, string];
   const objective = OBJECTIVES[name];
-  for (let seed = 0; seed < Number(seeds); seed++) {
+  for (let seed = seedStart; seed < seedStart + Number(seeds); seed++) {
     const { curve } = await runStudy(objective.space, sampler, seed, Number(trials), objective.fn);
     console.log(JSON.stringify({ seed, curve }));
   }
@@ -70,7 +72,7 @@ if (mode === 'quality') {
     const reply = await lines.next();
     return (JSON.parse(reply.value as string) as { value: number }).value;
   };
-  for (let seed = 0; seed < Number(seeds); seed++) {
+  for (let seed = seedStart; seed < seedStart + Number(seeds); seed++) {
     const { curve } = await runStudy(space, sampler, seed, Number(trials), evaluate, direction);
     console.log(JSON.stringify({ seed, curve }));
   }

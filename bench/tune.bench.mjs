@@ -4,8 +4,10 @@
 // asks, a long-lived Python worker evaluates over stdin/stdout), then suggestion overhead at 1,000
 // trials (modelops TPE's suggest vs optuna TPE's ask + tell, same objective, same run).
 // Quality: median over seeds of the best value after 25 and after 50 trials (lower is better).
-// Env: BENCH_TUNE_SEEDS (20), BENCH_TUNE_TRIALS (50), BENCH_TUNE_XGB_SEEDS (5; each trial trains
-// 5 × 50 boosting rounds), BENCH_TUNE_OVERHEAD_TRIALS (1000), BENCH_TUNE_CASES (comma list of
+// Env: BENCH_TUNE_SEEDS (20), BENCH_TUNE_TRIALS (50), BENCH_TUNE_XGB_SEEDS (default: the same as
+// BENCH_TUNE_SEEDS; each trial trains 5 × 50 boosting rounds, ~50 ms with one thread),
+// BENCH_TUNE_SEED_START (0; a second range such as 20 is a held-out check of a sampler change),
+// BENCH_TUNE_OVERHEAD_TRIALS (1000), BENCH_TUNE_CASES (comma list of
 // branin,hartmann6,xgboost,overhead), BENCH_TUNE_SAMPLERS (comma list of tool:sampler to run,
 // e.g. modelops:tpe; default all). Writes bench/results/tune.json, keeping the rows not rerun.
 import { spawn } from 'node:child_process';
@@ -19,7 +21,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const python = '/usr/bin/python3';
 const seeds = Number(process.env.BENCH_TUNE_SEEDS ?? 20);
 const trials = Number(process.env.BENCH_TUNE_TRIALS ?? 50);
-const xgbSeeds = Number(process.env.BENCH_TUNE_XGB_SEEDS ?? 5);
+const xgbSeeds = Number(process.env.BENCH_TUNE_XGB_SEEDS ?? seeds);
+const seedStart = Number(process.env.BENCH_TUNE_SEED_START ?? 0);
 const overheadTrials = Number(process.env.BENCH_TUNE_OVERHEAD_TRIALS ?? 1000);
 const cases = (process.env.BENCH_TUNE_CASES ?? 'branin,hartmann6,xgboost,overhead').split(',');
 const only = process.env.BENCH_TUNE_SAMPLERS?.split(',');
@@ -71,6 +74,7 @@ function summarize(objective, tool, sampler, seedCount, lines) {
     tool,
     sampler,
     seeds: seedCount,
+    first_seed: seedStart,
   };
   for (const t of checkpoints) row[`median_best_${t}`] = +median(lines.map((c) => c[t - 1])).toPrecision(5);
   return row;
@@ -132,14 +136,14 @@ try {
           ),
         ),
       );
-    if (wanted('optuna', 'tpe'))
+    for (const sampler of ['tpe', 'random'].filter((x) => wanted('optuna', x)))
       jobs.push(async () =>
         summarize(
           'xgboost-cv',
           'optuna 3.1',
-          'tpe',
+          sampler,
           xgbSeeds,
-          curves(await run(python, ['tune_peer.py', 'xgb', 'tpe', xgbSeeds, trials])),
+          curves(await run(python, ['tune_peer.py', 'xgb', sampler, xgbSeeds, trials])),
         ),
       );
   }

@@ -9,10 +9,13 @@ import time
 import warnings
 
 import optuna
+import os
 
 from tune_objectives import FUNCTIONS, SPACES
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+# First seed (BENCH_TUNE_SEED_START, default 0), as in bench/tune-driver.ts.
+SEED_START = int(os.environ.get("BENCH_TUNE_SEED_START", "0"))
 warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
@@ -55,7 +58,7 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "quality":
         objective, name, seeds, trials = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-        for seed in range(seeds):
+        for seed in range(SEED_START, SEED_START + seeds):
             curve, _ = run(SPACES[objective], FUNCTIONS[objective], name, seed, trials)
             print(json.dumps({"seed": seed, "curve": curve}), flush=True)
     elif mode == "overhead":
@@ -64,6 +67,6 @@ if __name__ == "__main__":
     elif mode == "xgb":
         from tune_xgb import DIRECTION, SPACE, cv_logloss
         name, seeds, trials = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-        for seed in range(seeds):
+        for seed in range(SEED_START, SEED_START + seeds):
             curve, _ = run(SPACE, cv_logloss, name, seed, trials, DIRECTION)
             print(json.dumps({"seed": seed, "curve": curve}), flush=True)
