@@ -120,6 +120,20 @@ describe('int8 (dynamic)', () => {
     expect(maxAbsDiff(await runFloat(model, x), await runFloat(result.model, x))).toBeLessThan(0.05);
   });
 
+  it('form=qdq below opset 13 (no per-axis DequantizeLinear) uses one weight scale and says so', async () => {
+    const model = makeQuantMlp(12);
+    const result = await int8DynamicPass.apply(model, { options: { form: 'qdq' } });
+    if (result.kind !== 'changed') throw new Error('expected a change');
+    expect(checkModel(result.model)).toEqual([]);
+    const dq = result.model.graph!.node.filter((n) => n.opType === 'DequantizeLinear');
+    expect(dq.flatMap((n) => n.attribute.map((a) => a.name))).toEqual([]);
+    expect(result.notes).toContain(
+      'per-tensor weight scales: opset 12 has no per-axis DequantizeLinear (13+)',
+    );
+    const fp32 = await runFloat(model, features);
+    expect(maxAbsDiff(fp32, await runFloat(result.model, features))).toBeLessThan(0.03);
+  });
+
   it('skips models without MatMul/Gemm/Conv weights (or with conv=false, saying so) or with opset < 11', async () => {
     expect(await int8DynamicPass.apply(makeQuantCnn(), { options: { conv: false } })).toEqual({
       kind: 'skipped',
