@@ -58,8 +58,8 @@ export interface DataRun {
 
 /**
  * Streams the data once and runs every model on each batch, so a baseline is compared on exactly
- * the candidate's rows and measured in the same job. Batches held: one being read, one per
- * session replica being run, one being scored.
+ * the candidate's rows and measured in the same job. Batches held: one being read, two per
+ * session replica being run or queued, one being scored.
  */
 export async function runModelsOnData(options: {
   models: readonly ModelUnderTest[];
@@ -115,9 +115,10 @@ export async function runModelsOnData(options: {
   let pending = readAhead();
   const stride = options.shard?.count ?? 1;
   let warmed = false;
-  // Runs kept in flight: one per session replica plus one queued, so no replica waits while this
-  // thread scores; batches are settled in file order (per-row values pair up across models).
-  const depth = Math.max(...models.map((m) => m.runtime.concurrency ?? 1)) + 1;
+  // Runs kept in flight: two per session replica (one computing, one queued behind it), so no
+  // replica waits for this thread to finish scoring before it gets its next batch; batches are
+  // settled in file order (per-row values pair up across models).
+  const depth = 2 * Math.max(...models.map((m) => m.runtime.concurrency ?? 1));
   const inFlight: InFlight[] = [];
 
   /** Scores one batch whose runs were started earlier: accumulators, slices, kept rows. */
