@@ -169,38 +169,60 @@ export class ParzenEstimator {
 
   /** log density (log mass for discrete dimensions) of each point in `points[d][j]`. */
   logPdf(points: readonly Float64Array[]): Float64Array {
+    return this.logPdfs(points).joint;
+  }
+
+  /**
+   * Per point: the joint log density, and the log of the product of the per-dimension marginal
+   * densities (what a univariate TPE scores, one dimension at a time). One pass computes both:
+   * the marginal of dimension d is the same kernels' terms, mixed before the product over d.
+   */
+  logPdfs(points: readonly Float64Array[]): { joint: Float64Array; marginal: Float64Array } {
     const count = points[0]?.length ?? 0;
-    const result = new Float64Array(count);
+    const joint = new Float64Array(count);
+    const marginal = new Float64Array(count);
     const terms = new Float64Array(this.kernels);
+    const one = new Float64Array(this.kernels);
     for (let j = 0; j < count; j++) {
       terms.set(this.logWeights);
+      let sum = 0;
       this.dims.forEach((dim, d) => {
-        const x = points[d]![j]!;
-        if (dim.categorical) {
-          const n = dim.high;
-          for (let k = 0; k < this.kernels; k++) terms[k]! += this.logProbs[d]![k * n + x]!;
-          return;
-        }
-        const mus = this.mus[d]!;
-        const sigmas = this.sigmas[d]!;
-        const logNorm = this.logNorm[d]!;
-        const logSigmas = this.logSigmas[d]!;
-        if (isDiscrete(dim)) {
-          const [lower, upper] = cell(dim, x);
-          for (let k = 0; k < this.kernels; k++) {
-            const mass = normalMass((lower - mus[k]!) / sigmas[k]!, (upper - mus[k]!) / sigmas[k]!);
-            terms[k]! += Math.log(Math.max(1e-300, mass)) - logNorm[k]!;
-          }
-          return;
-        }
+        this.kernelTerms(dim, d, points[d]![j]!, one);
         for (let k = 0; k < this.kernels; k++) {
-          const z = (x - mus[k]!) / sigmas[k]!;
-          terms[k]! += -0.5 * z * z - LOG_SQRT_2PI - logSigmas[k]! - logNorm[k]!;
+          terms[k]! += one[k]!;
+          one[k]! += this.logWeights[k]!;
         }
+        sum += logSumExp(one);
       });
-      result[j] = logSumExp(terms);
+      joint[j] = logSumExp(terms);
+      marginal[j] = sum;
     }
-    return result;
+    return { joint, marginal };
+  }
+
+  /** `out[k]`: log density (or mass) of kernel k at encoded value x of dimension d. */
+  private kernelTerms(dim: Dim, d: number, x: number, out: Float64Array): void {
+    if (dim.categorical) {
+      const n = dim.high;
+      for (let k = 0; k < this.kernels; k++) out[k] = this.logProbs[d]![k * n + x]!;
+      return;
+    }
+    const mus = this.mus[d]!;
+    const sigmas = this.sigmas[d]!;
+    const logNorm = this.logNorm[d]!;
+    const logSigmas = this.logSigmas[d]!;
+    if (isDiscrete(dim)) {
+      const [lower, upper] = cell(dim, x);
+      for (let k = 0; k < this.kernels; k++) {
+        const mass = normalMass((lower - mus[k]!) / sigmas[k]!, (upper - mus[k]!) / sigmas[k]!);
+        out[k] = Math.log(Math.max(1e-300, mass)) - logNorm[k]!;
+      }
+      return;
+    }
+    for (let k = 0; k < this.kernels; k++) {
+      const z = (x - mus[k]!) / sigmas[k]!;
+      out[k] = -0.5 * z * z - LOG_SQRT_2PI - logSigmas[k]! - logNorm[k]!;
+    }
   }
 }
 

@@ -33,6 +33,15 @@ export interface TpeOptions {
    * multivariate TPE) or on the observations' spread.
    */
   bandwidth?: 'range' | 'spread' | 'neighbour';
+  /**
+   * Rank candidates of a joint group by the joint log ratio log l(x)/g(x) plus the per-dimension
+   * (univariate) log ratios: a candidate must look good as a whole and coordinate by coordinate.
+   * With few trials in many dimensions, joint kernels spread the evidence thin (a good value of one
+   * parameter counts only next to its trial's other values) and a sampler can keep circling one
+   * early good point; the marginals pool each parameter's evidence across trials, as optuna's
+   * univariate TPE does, while the joint term keeps the interactions. Default true.
+   */
+  hybrid?: boolean;
 }
 
 export function defaultGamma(n: number): number {
@@ -51,8 +60,9 @@ export function defaultWeights(n: number): Float64Array {
  * Tree-structured Parzen estimator (Bergstra et al. 2011), as optuna runs it: split the finished
  * trials into the best γ(n) and the rest, fit a Parzen estimator l(x) to the good ones and g(x) to
  * the rest, draw candidates from l and keep the one maximizing l(x)/g(x). Unconditional
- * parameters are modelled jointly (multivariate); each conditional parameter is modelled on the
- * trials where it was active. With constant liar, running trials sit in the bad group, so a batch
+ * parameters are modelled jointly (multivariate), and their candidates are ranked by the joint
+ * ratio times the product of the per-parameter ratios (see `hybrid`); each conditional parameter
+ * is modelled on the trials where it was active. With constant liar, running trials sit in the bad group, so a batch
  * of parallel suggestions spreads out instead of piling onto one point.
  */
 export function tpeSampler(options: TpeOptions = {}): Sampler {
@@ -68,6 +78,7 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
     weights: options.weights ?? defaultWeights,
     scaleFree: options.scaleFree ?? true,
     bandwidth: options.bandwidth ?? 'neighbour',
+    hybrid: options.hybrid ?? true,
   };
   return {
     name: 'tpe',
@@ -136,11 +147,14 @@ function sampleGroup(study: StudyView, group: readonly Named[], random: Random, 
   const good = estimator(below);
   const bad = estimator(above);
   const candidates = good.sample(random, config.nEiCandidates);
-  const lGood = good.logPdf(candidates);
-  const lBad = bad.logPdf(candidates);
+  const lGood = good.logPdfs(candidates);
+  const lBad = bad.logPdfs(candidates);
+  // For a single parameter the marginal ratio is the joint one: adding it changes no ranking.
+  const hybrid = config.hybrid && group.length > 1;
+  const score = (j: number) =>
+    lGood.joint[j]! - lBad.joint[j]! + (hybrid ? lGood.marginal[j]! - lBad.marginal[j]! : 0);
   let best = 0;
-  for (let j = 1; j < config.nEiCandidates; j++)
-    if (lGood[j]! - lBad[j]! > lGood[best]! - lBad[best]!) best = j;
+  for (let j = 1; j < config.nEiCandidates; j++) if (score(j) > score(best)) best = j;
   return Object.fromEntries(group.map(({ name }, d) => [name, decode(dims[d]!, candidates[d]![best]!)]));
 }
 
