@@ -1,43 +1,43 @@
 /**
- * Reusable buffers for request bodies. A binary infer request of 64 rows × 256 floats is 64 KiB;
- * a fresh buffer per request is memory outside the JavaScript heap that V8 counts towards its
- * next collection, so at a thousand requests a second the allocations alone keep the garbage
- * collector busy. Bodies go back to the pool once their answer is written: by then onnxruntime has
- * run on them (a session on this thread reads them in place; a worker session gets its own copy
- * when the request is posted, and batches are concatenated copies).
+ * Reusable buffers for the tensor data of request bodies. A binary infer request of 64 rows × 256
+ * floats carries 64 KiB; a fresh buffer per request is memory outside the JavaScript heap that V8
+ * counts towards its next collection, so at a thousand requests a second the allocations alone
+ * keep the garbage collector busy. Buffers go back to the pool once their answer is written: by
+ * then onnxruntime has run on them (a session on this thread reads them in place; a worker
+ * session gets its own copy when the request is posted; batches are concatenated copies).
  *
- * Buffers come in power-of-two sizes from 16 KiB; at most `maxPooledBytes` are kept, the rest are
- * left to the garbage collector. Smaller bodies are not pooled (Node's own slab serves them).
+ * Each buffer is exactly the size asked for and owns its whole memory (offset 0, so aligned for
+ * any element type, and posted to a worker thread without first being copied out of a larger
+ * buffer). Clients of one model send the same few sizes, so buffers are kept per exact size, at
+ * most `maxPooledBytes` in all; sizes under 16 KiB are not pooled.
  */
 export class BodyPool {
+  /** Smaller buffers are allocated each time, not kept. */
+  static readonly MIN_POOLED = 16 * 1024;
   private readonly free = new Map<number, ArrayBuffer[]>();
   private pooledBytes = 0;
   private readonly owned = new WeakSet<ArrayBuffer>();
 
   constructor(private readonly maxPooledBytes = 32 * 1024 * 1024) {}
 
-  /**
-   * A buffer of `size` bytes (contents undefined) that starts `pad` bytes into its memory, so a
-   * caller can place a later offset on an 8-byte boundary.
-   */
-  acquire(size: number, pad: number): Buffer {
-    const needed = size + pad;
-    if (needed < MIN_POOLED) return Buffer.allocUnsafeSlow(needed).subarray(pad);
-    const capacity = 2 ** Math.ceil(Math.log2(needed));
-    const memory = this.free.get(capacity)?.pop();
+  /** A buffer of exactly `size` bytes over memory of its own; its contents are undefined. */
+  acquire(size: number): Buffer {
+    if (size < BodyPool.MIN_POOLED) return Buffer.allocUnsafeSlow(size);
+    const memory = this.free.get(size)?.pop();
     if (memory) {
-      this.pooledBytes -= capacity;
-      return Buffer.from(memory, pad, size);
+      this.pooledBytes -= size;
+      return Buffer.from(memory);
     }
-    const fresh = new ArrayBuffer(capacity);
-    this.owned.add(fresh);
-    return Buffer.from(fresh, pad, size);
+    const body = Buffer.allocUnsafeSlow(size);
+    this.owned.add(body.buffer as ArrayBuffer);
+    return body;
   }
 
-  /** Gives a body from {@link acquire} back; nothing may read or write it afterwards. */
-  release(body: Buffer): void {
-    const memory = body.buffer as ArrayBuffer;
-    if (!this.owned.has(memory) || this.pooledBytes + memory.byteLength > this.maxPooledBytes) return;
+  /** Gives a buffer from {@link acquire} back; nothing may read or write it afterwards. */
+  release(body: Buffer | undefined): void {
+    const memory = body?.buffer as ArrayBuffer | undefined;
+    if (!memory || !this.owned.has(memory) || this.pooledBytes + memory.byteLength > this.maxPooledBytes)
+      return;
     const list = this.free.get(memory.byteLength) ?? [];
     if (list.includes(memory)) return;
     list.push(memory);
@@ -45,5 +45,3 @@ export class BodyPool {
     this.pooledBytes += memory.byteLength;
   }
 }
-
-const MIN_POOLED = 16 * 1024;

@@ -101,26 +101,20 @@ export function createHttpHandler(
 
   async function infer(req: IncomingMessage, res: ServerResponse, model: ServedModel): Promise<void> {
     const header = req.headers[HEADER_LENGTH];
-    const jsonLength = Number(header);
-    const body = await readBody(
-      req,
-      options.maxBodyBytes,
-      Number.isSafeInteger(jsonLength) ? jsonLength : 0,
-      bodies,
-    );
+    const body = await readBody(req, options.maxBodyBytes, header, bodies);
     try {
-      await answer(req, res, model, body, header);
+      await answer(res, model, body, header);
     } finally {
       // The answer is written (or failed): nothing refers to the body's bytes any more.
-      bodies.release(body);
+      bodies.release(body.head);
+      bodies.release(body.tail);
     }
   }
 
   async function answer(
-    req: IncomingMessage,
     res: ServerResponse,
     model: ServedModel,
-    body: Buffer,
+    body: Body,
     header: string | string[] | undefined,
   ): Promise<void> {
     const { json, binary } = splitBinary(body, header);
@@ -197,18 +191,27 @@ function binaryOutputs(json: unknown): (name: string) => boolean {
   return (name) => all || named.has(name);
 }
 
-function splitBinary(body: Buffer, header: string | string[] | undefined): { json: unknown; binary: Buffer } {
-  let jsonBytes = body;
-  let binary: Buffer = Buffer.alloc(0);
-  if (header !== undefined) {
+/**
+ * A request body: `head` is the JSON part (the whole body without the binary extension) and
+ * `tail`, when the body was read split, the binary tensor data in a buffer of its own.
+ */
+interface Body {
+  head: Buffer;
+  tail: Buffer | undefined;
+}
+
+function splitBinary(body: Body, header: string | string[] | undefined): { json: unknown; binary: Buffer } {
+  let jsonBytes = body.head;
+  let binary: Buffer = body.tail ?? Buffer.alloc(0);
+  if (header !== undefined && body.tail === undefined) {
     const length = Number(header);
-    if (!Number.isSafeInteger(length) || length < 0 || length > body.byteLength)
+    if (!Number.isSafeInteger(length) || length < 0 || length > body.head.byteLength)
       throw new InferRequestError(
         'Inference-Header-Content-Length',
-        `must be the byte length of the JSON part (0–${body.byteLength}), not '${String(header)}'`,
+        `must be the byte length of the JSON part (0–${body.head.byteLength}), not '${String(header)}'`,
       );
-    jsonBytes = body.subarray(0, length);
-    binary = body.subarray(length);
+    jsonBytes = body.head.subarray(0, length);
+    binary = body.head.subarray(length);
   }
   try {
     return { json: JSON.parse(jsonBytes.toString('utf8')) as unknown, binary };
@@ -230,17 +233,19 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * Reads the whole body. With a Content-Length it goes straight into one pooled buffer placed so
- * that byte `alignedAt` (where binary tensor data starts) is 8-byte aligned: the tensors are then
- * viewed in place, with no second copy — at 64 KiB+ per request, copies and the garbage they
- * leave are a visible share of the server's CPU. The caller gives the buffer back to `pool`.
+ * Reads the whole body. With a Content-Length and a valid Inference-Header-Content-Length the
+ * JSON part and the binary tensor data go straight into two buffers, the tensor data into one of
+ * its own from `pool` (exactly its size, so 8-byte aligned): the tensors are then viewed in place,
+ * and a worker-thread session posts them without first copying them out of a larger buffer — at
+ * 64 KiB+ per request, copies and the garbage they leave are a visible share of the server's
+ * CPU. The caller gives both buffers back to `pool`.
  */
 function readBody(
   req: IncomingMessage,
   maxBytes: number,
-  alignedAt: number,
+  header: string | string[] | undefined,
   pool: BodyPool,
-): Promise<Buffer> {
+): Promise<Body> {
   const declared =
     req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   if (declared !== undefined && declared > maxBytes) {
@@ -248,8 +253,13 @@ function readBody(
     return Promise.reject(new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`));
   }
   if (declared === undefined || !Number.isSafeInteger(declared) || declared < 0)
-    return readChunked(req, maxBytes);
-  const body = pool.acquire(declared, (8 - (alignedAt % 8)) % 8);
+    return readChunked(req, maxBytes).then((head) => ({ head, tail: undefined }));
+  const split = header === undefined ? NaN : Number(header);
+  // An invalid header is refused later, with the body's length in the message.
+  const jsonLength = Number.isSafeInteger(split) && split >= 0 && split <= declared ? split : declared;
+  // A small JSON part comes from Node's shared slab; a large one (tensors as JSON) is pooled too.
+  const head = jsonLength < BodyPool.MIN_POOLED ? Buffer.allocUnsafe(jsonLength) : pool.acquire(jsonLength);
+  const tail = jsonLength < declared ? pool.acquire(declared - jsonLength) : undefined;
   // Listeners rather than an async iterator: no promise per chunk on the hot path.
   return new Promise((resolve, reject) => {
     let size = 0;
@@ -258,16 +268,22 @@ function readBody(
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('close', onClose);
-      if (!error) return resolve(size === declared ? body : body.subarray(0, size));
-      pool.release(body);
-      reject(error);
+      if (!error && size === declared) return resolve({ head, tail });
+      pool.release(head);
+      pool.release(tail);
+      reject(error ?? new HttpError(400, `body ended after ${size} of its ${declared} bytes`));
     };
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > declared) {
         req.destroy();
         return done(new HttpError(400, 'body is longer than its Content-Length'));
       }
-      chunk.copy(body, size);
+      let from = 0;
+      if (size < jsonLength) {
+        from = Math.min(chunk.length, jsonLength - size);
+        chunk.copy(head, size, 0, from);
+      }
+      if (from < chunk.length) chunk.copy(tail!, size + from - jsonLength, from);
       size += chunk.length;
     };
     const onEnd = () => done();
