@@ -97,13 +97,12 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
     const wire: Record<string, WireTensor> = {};
     const transfer: ArrayBuffer[] = [];
     for (const [name, t] of Object.entries(feeds)) {
-      const owned = runOptions?.transfer ? ownedBuffer(t.data) : undefined;
-      if (owned && !transfer.includes(owned)) transfer.push(owned);
-      wire[name] = {
-        type: ortTypeName(t.elementType),
-        dims: [...t.dims],
-        data: owned ? t.data : compact(t.data),
-      };
+      // The caller's own buffer when it may be moved; else a view's rows copied out, and that copy
+      // is ours to move; whole buffers the caller keeps are cloned by postMessage.
+      const data = runOptions?.transfer && ownedBuffer(t.data) ? t.data : compact(t.data);
+      const movable = data === t.data && !runOptions?.transfer ? undefined : ownedBuffer(data);
+      if (movable && !transfer.includes(movable)) transfer.push(movable);
+      wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data };
     }
     const reply = await leastBusy(channels).request(
       { feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] },
@@ -146,8 +145,9 @@ function ownedBuffer(data: RuntimeTensor['data']): ArrayBuffer | undefined {
 
 /**
  * A typed array view over part of a larger buffer would be cloned whole by postMessage: copy just
- * the view. Whole-buffer views (every decoded batch) are cloned as they are, the one copy a
- * worker needs; their buffers stay usable by the caller (a baseline runs on the same tensors).
+ * the view (and move that copy). Whole-buffer views (every decoded batch) are cloned as they are,
+ * the one copy a worker needs, unless the caller lets them move; their buffers stay usable by the
+ * caller (a baseline runs on the same tensors).
  */
 function compact(data: RuntimeTensor['data']): RuntimeTensor['data'] {
   if (!ArrayBuffer.isView(data) || data.byteLength === data.buffer.byteLength) return data;
