@@ -80,6 +80,7 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
     throw failed.reason;
   }
   const ready = (started[0] as PromiseFulfilledResult<Ready>).value;
+  const dispatcher = new Dispatcher(channels);
   const describe = (m: WireInfo): RuntimeValueInfo =>
     m.isTensor
       ? {
@@ -104,7 +105,7 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
       if (movable && !transfer.includes(movable)) transfer.push(movable);
       wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data };
     }
-    const reply = await leastBusy(channels).request(
+    const reply = await dispatcher.request(
       { feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] },
       transfer,
     );
@@ -129,11 +130,42 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
   };
 };
 
-/** The replica with the fewest requests waiting (the first of equals, so one request uses replica 0). */
-function leastBusy(channels: readonly Channel[]): Channel {
-  let best = channels[0]!;
-  for (const channel of channels) if (channel.pending < best.pending) best = channel;
-  return best;
+/**
+ * Hands requests to replicas as they free up. Each replica holds at most two (one running, one
+ * queued behind it, so it never waits for the caller's thread to send the next); the rest wait
+ * here in order and go to whichever replica finishes first, so a replica slowed by a busy core
+ * does not keep work that an idle one could do.
+ */
+class Dispatcher {
+  private static readonly PER_REPLICA = 2;
+  private readonly queue: {
+    message: object;
+    transfer: ArrayBuffer[];
+    settle: (p: Promise<Reply>) => void;
+  }[] = [];
+
+  constructor(private readonly channels: readonly Channel[]) {}
+
+  request(message: object, transfer: ArrayBuffer[]): Promise<Reply> {
+    return new Promise<Reply>((resolve) => {
+      this.queue.push({ message, transfer, settle: resolve });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      // The least busy replica (the first of equals, so a lone request always uses replica 0).
+      let best = this.channels[0]!;
+      for (const channel of this.channels) if (channel.pending < best.pending) best = channel;
+      if (best.pending >= Dispatcher.PER_REPLICA) return;
+      const next = this.queue.shift()!;
+      const reply = best.request(next.message, next.transfer);
+      const pumpAfter = () => this.pump();
+      reply.then(pumpAfter, pumpAfter);
+      next.settle(reply);
+    }
+  }
 }
 
 /** The buffer a typed array spans whole (so moving it moves nothing else), else undefined. */
