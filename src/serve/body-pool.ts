@@ -1,3 +1,5 @@
+import { BufferPool } from '../platform/buffer-pool.js';
+
 /**
  * Reusable buffers for the tensor data of request bodies. A binary infer request of 64 rows × 256
  * floats carries 64 KiB; a fresh buffer per request is memory outside the JavaScript heap that V8
@@ -14,34 +16,23 @@
 export class BodyPool {
   /** Smaller buffers are allocated each time, not kept. */
   static readonly MIN_POOLED = 16 * 1024;
-  private readonly free = new Map<number, ArrayBuffer[]>();
-  private pooledBytes = 0;
+  private readonly pool: BufferPool;
   private readonly owned = new WeakSet<ArrayBuffer>();
 
-  constructor(private readonly maxPooledBytes = 32 * 1024 * 1024) {}
+  constructor(maxPooledBytes = 32 * 1024 * 1024) {
+    this.pool = new BufferPool(maxPooledBytes, BodyPool.MIN_POOLED);
+  }
 
   /** A buffer of exactly `size` bytes over memory of its own; its contents are undefined. */
   acquire(size: number): Buffer {
-    if (size < BodyPool.MIN_POOLED) return Buffer.allocUnsafeSlow(size);
-    const memory = this.free.get(size)?.pop();
-    if (memory) {
-      this.pooledBytes -= size;
-      return Buffer.from(memory);
-    }
-    const body = Buffer.allocUnsafeSlow(size);
-    this.owned.add(body.buffer as ArrayBuffer);
-    return body;
+    const memory = this.pool.acquire(size);
+    if (size >= BodyPool.MIN_POOLED) this.owned.add(memory);
+    return Buffer.from(memory);
   }
 
   /** Gives a buffer from {@link acquire} back; nothing may read or write it afterwards. */
   release(body: Buffer | undefined): void {
     const memory = body?.buffer as ArrayBuffer | undefined;
-    if (!memory || !this.owned.has(memory) || this.pooledBytes + memory.byteLength > this.maxPooledBytes)
-      return;
-    const list = this.free.get(memory.byteLength) ?? [];
-    if (list.includes(memory)) return;
-    list.push(memory);
-    this.free.set(memory.byteLength, list);
-    this.pooledBytes += memory.byteLength;
+    if (memory && this.owned.has(memory)) this.pool.release(memory);
   }
 }

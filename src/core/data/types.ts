@@ -45,4 +45,10 @@ export interface DatasetSource {
     shard?: Shard;
     columns?: readonly string[];
   }): AsyncIterable<DataBatch>;
+  /**
+   * Hands back the memory of an earlier batch's column that nothing references any more (every
+   * view of it given up), so the reader can fill it again instead of mapping fresh memory. Optional:
+   * readers that cannot reuse memory leave it out.
+   */
+  recycle?(buffer: ArrayBuffer): void;
 }

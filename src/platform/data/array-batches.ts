@@ -1,4 +1,5 @@
 import type { Column, DataBatch } from '../../core/data/types.js';
+import type { BufferPool } from '../buffer-pool.js';
 import type { BatchRequest } from './batch-request.js';
 import type { ByteSource } from './byte-source.js';
 import { allocateElements, toHostOrder, type NpyHeader } from './npy-header.js';
@@ -18,6 +19,7 @@ export async function* arrayBatches(
   specs: ArrayColumnSpec[],
   rows: number,
   request: BatchRequest,
+  pool?: BufferPool,
 ): AsyncGenerator<DataBatch> {
   const { batchSize, shardIndex, shardCount } = request;
   const chosen = request.selected.map((j) => specs[j]!);
@@ -33,7 +35,7 @@ export async function* arrayBatches(
       const n = Math.min(batchSize, kept - done);
       const last = done + n === kept;
       const columns = await Promise.all(
-        chosen.map((spec, c) => readRows(sources[c]!, spec, n, shardCount, last)),
+        chosen.map((spec, c) => readRows(sources[c]!, spec, n, shardCount, last, pool)),
       );
       yield { start: shardIndex + done * shardCount, rows: n, columns };
       done += n;
@@ -49,9 +51,10 @@ async function readRows(
   rows: number,
   stride: number,
   last: boolean,
+  pool: BufferPool | undefined,
 ): Promise<Column> {
   const { dtype, rowShape, rowBytes } = spec.header;
-  const data = allocateElements(dtype, (rows * rowBytes) / dtype.itemSize);
+  const data = allocateElements(dtype, (rows * rowBytes) / dtype.itemSize, pool);
   const bytes = new Uint8Array(data.buffer);
   if (stride === 1) {
     await source.read(bytes, 0, rows * rowBytes);

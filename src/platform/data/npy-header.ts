@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { ColumnData, ColumnType } from '../../core/data/types.js';
+import type { BufferPool } from '../buffer-pool.js';
 
 /** The element types we read from .npy: numpy's f4 f8 i4 i8 u1 b1, either byte order. */
 export interface NpyDtype {
@@ -119,11 +120,19 @@ function parseDtype(descr: string, where: string): NpyDtype {
   return { descr, type: known[0], itemSize: known[1], littleEndian: order !== '>' };
 }
 
-/** A typed array for `count` elements of `dtype`, over a buffer of its own; read raw bytes into it. */
-export function allocateElements(dtype: NpyDtype, count: number): Exclude<ColumnData, string[]> {
+/**
+ * A typed array for `count` elements of `dtype`, over a buffer of its own (from `pool` when given);
+ * read raw bytes into it.
+ */
+export function allocateElements(
+  dtype: NpyDtype,
+  count: number,
+  pool?: BufferPool,
+): Exclude<ColumnData, string[]> {
   // Not zero-filled: the caller overwrites every byte (a short read is an error, never a partial
   // column), and zeroing a batch the size of the data read costs as much as copying it.
-  const buffer = Buffer.allocUnsafeSlow(count * dtype.itemSize).buffer;
+  const bytes = count * dtype.itemSize;
+  const buffer = pool ? pool.acquire(bytes) : Buffer.allocUnsafeSlow(bytes).buffer;
   switch (dtype.type) {
     case 'float32':
       return new Float32Array(buffer, 0, count);

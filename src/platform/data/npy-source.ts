@@ -6,6 +6,7 @@ import { arrayBatches, type ArrayColumnSpec } from './array-batches.js';
 import { resolveBatchRequest } from './batch-request.js';
 import { FileRangeSource } from './byte-source.js';
 import { NPY_PREAMBLE_BYTES, npyHeaderBytes, parseNpyHeader, type NpyHeader } from './npy-header.js';
+import { BufferPool } from '../buffer-pool.js';
 
 /**
  * Opens an .npy array: one column named after the file stem, rows along axis 0, rowShape the rest
@@ -19,11 +20,14 @@ export async function openNpy(path: string): Promise<DatasetSource> {
     header,
     open: async () => new FileRangeSource(await open(path, 'r'), header.headerBytes, size, path),
   };
+  // Column memory the caller hands back (recycle) is read into again.
+  const pool = new BufferPool();
   return {
     path,
     format: 'npy',
     columnNames: async () => [name],
-    batches: (options) => arrayBatches([spec], header.rows, resolveBatchRequest(path, options, [name])),
+    batches: (options) => arrayBatches([spec], header.rows, resolveBatchRequest(path, options, [name]), pool),
+    recycle: (buffer) => pool.release(buffer),
   };
 }
 

@@ -6,6 +6,7 @@ import { resolveBatchRequest } from './batch-request.js';
 import { FileRangeSource, InflateSource, type ByteSource } from './byte-source.js';
 import { NPY_PREAMBLE_BYTES, npyHeaderBytes, parseNpyHeader } from './npy-header.js';
 import { memberDataOffset, readZipDirectory, type ZipEntry } from './zip-directory.js';
+import { BufferPool } from '../buffer-pool.js';
 
 /**
  * Zip bomb guard: a deflated member may declare at most this many times the size of the whole
@@ -68,11 +69,14 @@ export async function openNpz(path: string, options: NpzOptions = {}): Promise<D
       fix: 'save arrays with the same number of rows, or open them as separate datasets',
     });
   }
+  // Column memory the caller hands back (recycle) is read into again.
+  const pool = new BufferPool();
   return {
     path,
     format: 'npz',
     columnNames: async () => [...names],
-    batches: (o) => arrayBatches(specs, rows, resolveBatchRequest(path, o, names)),
+    batches: (o) => arrayBatches(specs, rows, resolveBatchRequest(path, o, names), pool),
+    recycle: (buffer) => pool.release(buffer),
   };
 }
 

@@ -8,6 +8,8 @@ export {
   type ModelRuntime,
   type RuntimeOptions,
   type RuntimeValueInfo,
+  type RunOptions,
+  type TimedRun,
 } from './session.js';
 export { createWorkerSession } from './worker-session.js';
 export { runBatches, type BatchOptions, type BatchResult } from './batching.js';

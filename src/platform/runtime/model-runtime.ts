@@ -31,7 +31,7 @@ export interface ModelRuntime {
     feeds: Record<string, RuntimeTensor>,
     outputNames?: readonly string[],
     options?: RunOptions,
-  ): Promise<{ outputs: Record<string, RuntimeTensor>; ms: number }>;
+  ): Promise<TimedRun>;
   /**
    * How many runs compute at once (worker sessions with replicas). A caller that keeps this many
    * runs in flight, plus one queued, keeps every replica busy. Undefined means one.
@@ -40,12 +40,25 @@ export interface ModelRuntime {
   release(): Promise<void>;
 }
 
+/** A run's outputs and how long onnxruntime took. */
+export interface TimedRun {
+  outputs: Record<string, RuntimeTensor>;
+  /** Milliseconds inside onnxruntime. */
+  ms: number;
+  /**
+   * With `transfer`: the feeds' buffers, moved back once the run is over and referenced by nothing
+   * else, for the caller to reuse (worker sessions only).
+   */
+  returned?: ArrayBuffer[];
+}
+
 /** Options for one run. */
 export interface RunOptions {
   /**
    * Worker sessions: move the feeds' buffers to the session's thread instead of copying them
    * (feeds that own a whole buffer; the rest are copied). The caller's arrays are detached by the
-   * call, so it must not read them again. Main-thread sessions ignore it.
+   * call, so it must not read them again; the memory comes back in `returned`. Main-thread
+   * sessions ignore it.
    */
   transfer?: boolean;
 }

@@ -6,7 +6,14 @@ import type { CreateSession, ModelRuntime, RuntimeOptions, RuntimeValueInfo } fr
 import { fromOrt, toOrt } from './ort-tensor.js';
 import { onnxTypeName, type RuntimeTensor } from './runtime-tensor.js';
 
-export type { CreateSession, ModelRuntime, RuntimeOptions, RuntimeValueInfo } from './model-runtime.js';
+export type {
+  CreateSession,
+  ModelRuntime,
+  RunOptions,
+  RuntimeOptions,
+  RuntimeValueInfo,
+  TimedRun,
+} from './model-runtime.js';
 
 /**
  * Creates an onnxruntime-node session from a file path (external data resolves next to it) or from

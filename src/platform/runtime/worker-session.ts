@@ -38,6 +38,7 @@ interface Reply {
   error?: string;
   outputs?: Record<string, WireTensor>;
   ms?: number;
+  returned?: ArrayBuffer[];
 }
 
 /**
@@ -106,7 +107,11 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
       wire[name] = { type: ortTypeName(t.elementType), dims: [...t.dims], data };
     }
     const reply = await dispatcher.request(
-      { feeds: wire, outputs: [...(outputNames ?? tensorOutputs)] },
+      {
+        feeds: wire,
+        outputs: [...(outputNames ?? tensorOutputs)],
+        returnFeeds: Boolean(runOptions?.transfer),
+      },
       transfer,
     );
     if (reply.error !== undefined) throw runError(source, new Error(reply.error));
@@ -114,7 +119,11 @@ export const createWorkerSession: CreateSession = async (model, options = {}) =>
       name,
       { elementType: onnxTypeName(t.type), dims: t.dims, data: t.data },
     ]);
-    return { outputs: Object.fromEntries(plain), ms: reply.ms ?? 0 };
+    return {
+      outputs: Object.fromEntries(plain),
+      ms: reply.ms ?? 0,
+      ...(reply.returned ? { returned: reply.returned } : {}),
+    };
   };
   return {
     inputNames: ready.inputNames,

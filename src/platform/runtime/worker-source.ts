@@ -9,7 +9,8 @@
  * Protocol. workerData: { ortPath, model (path or bytes), options }. The thread first posts
  * { ready: { inputNames, outputNames, inputs, outputs } } or { loadError: message }. Then each
  * { id, feeds: { name: { type, dims, data } }, outputs: [names] } is answered with
- * { id, outputs: { name: { type, dims, data } }, ms } (ms: onnxruntime's own time) or { id, error },
+ * { id, outputs: { name: { type, dims, data } }, ms, returned } (ms: onnxruntime's own time;
+ * returned: the feeds' whole buffers, moved back, when the request had returnFeeds) or { id, error },
  * and { id, release: true } with { id } once the session is released.
  */
 export const WORKER_SOURCE = String.raw`
@@ -79,6 +80,15 @@ function describe(m) {
     }
     const outputs = {};
     const transfer = [];
+    // Asked for: the feeds' memory goes back too, for the caller to fill with a later batch.
+    const returned = [];
+    if (request.returnFeeds) {
+      for (const name of Object.keys(request.feeds)) {
+        const data = request.feeds[name].data;
+        if (ArrayBuffer.isView(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength &&
+            !returned.includes(data.buffer)) returned.push(data.buffer);
+      }
+    }
     for (const name of Object.keys(results)) {
       const plain = fromOrt(results[name]);
       outputs[name] = plain;
@@ -88,7 +98,7 @@ function describe(m) {
           !transfer.includes(data.buffer)) transfer.push(data.buffer);
     }
     try {
-      parentPort.postMessage({ id: request.id, outputs, ms }, transfer);
+      parentPort.postMessage({ id: request.id, outputs, ms, returned }, [...transfer, ...returned]);
     } catch {
       parentPort.postMessage({ id: request.id, outputs, ms });
     }

@@ -8,7 +8,7 @@ import {
   type EvaluationState,
   type Task,
 } from '../../core/evaluate/index.js';
-import type { ModelRuntime, RuntimeTensor } from '../../platform/runtime/index.js';
+import type { ModelRuntime, RuntimeTensor, TimedRun } from '../../platform/runtime/index.js';
 import type { Progress } from '../../platform/progress.js';
 import type { SliceConfig } from '../../core/config/index.js';
 import { columnOf } from './column-values.js';
@@ -130,7 +130,9 @@ export async function runModelsOnData(options: {
     const labelColumn = columnOf(batch, mapping.labelColumn);
     let yTrue: ReturnType<typeof readLabels> | undefined;
     for (const [i, model] of models.entries()) {
-      const { outputs, ms } = await results[i]!;
+      const { outputs, ms, returned } = await results[i]!;
+      // The feeds' memory, back from onnxruntime's thread: the reader fills it with a later batch.
+      for (const buffer of returned ?? []) source.recycle?.(buffer);
       runs[i]!.latenciesMs.push(ms);
       runs[i]!.inferenceMs += ms;
       const tensor = outputs[model.output]!;
@@ -225,17 +227,15 @@ interface InFlight {
   batch: DataBatch;
   /** Rows of the batch in each slice. */
   members: number[][];
-  results: Promise<TimedOutputs>[];
+  results: Promise<TimedRun>[];
 }
-
-type TimedOutputs = { outputs: Record<string, RuntimeTensor>; ms: number };
 
 /** Starts one model's run; a failure is raised when the result is awaited, never as unhandled. */
 function startRun(
   model: ModelUnderTest,
   tensors: Record<string, RuntimeTensor>,
   transfer: boolean,
-): Promise<TimedOutputs> {
+): Promise<TimedRun> {
   const { runtime } = model;
   const started = performance.now();
   const result = runtime.runTimed

@@ -68,6 +68,30 @@ describe('NPZ reader', () => {
     }
   });
 
+  it('recycle: memory handed back is read into again, holding the next batch values', async () => {
+    // 64 rows × 4 float32 = 1 KiB per batch is under the pool's minimum: use wider rows.
+    const wide = Float32Array.from({ length: 256 * 64 }, (_, i) => i / 7);
+    const path = await npzFile(
+      'wide.npz',
+      zipBytes([{ name: 'x.npy', data: npyBytes('<f4', [256, 64], bytes(wide)) }]),
+    );
+    const source = await openDataset(path);
+    expect(source.recycle).toBeTypeOf('function');
+    const seen: Float32Array[] = [];
+    const buffers: ArrayBufferLike[] = [];
+    for await (const batch of source.batches({ batchSize: 64 })) {
+      const data = batch.columns[0]!.data as Float32Array;
+      seen.push(data.slice());
+      buffers.push(data.buffer);
+      source.recycle!(data.buffer as ArrayBuffer); // this batch's memory is free once we are done with it
+    }
+    expect(seen).toHaveLength(4);
+    expect(new Set(buffers).size).toBe(1); // one buffer, filled four times
+    seen.forEach((rows, b) =>
+      expect(Array.from(rows)).toEqual(Array.from(wide.subarray(b * 64 * 64, (b + 1) * 64 * 64))),
+    );
+  });
+
   it('refuses zip bombs, mismatched rows, corrupt archives and pickles in one line', async () => {
     const bomb = zipBytes([
       { name: 'x.npy', data: npyBytes('<f8', [4], new Uint8Array(32)), deflate: true, declaredSize: 2 ** 31 },

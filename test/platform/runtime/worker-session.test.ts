@@ -111,6 +111,9 @@ describe('createWorkerSession', () => {
     );
     expect(flatValues(moved.outputs.probabilities!)).toEqual(expected);
     expect(owned.length).toBe(0); // detached: the buffer now belongs to the worker
+    // …and comes back once the run is over, unchanged, for the caller to fill again.
+    expect(moved.returned).toHaveLength(1);
+    expect(Array.from(new Float32Array(moved.returned![0]!))).toEqual(ROWS.flat());
     const larger = new Float32Array([...ROWS.flat(), 99, 99]);
     const view = larger.subarray(0, 12);
     const copied = await runtime.runTimed!(
