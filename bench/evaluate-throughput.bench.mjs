@@ -1,6 +1,6 @@
 // evaluate throughput where the model's compute dominates: `modelops evaluate` end to end (NPZ
 // streamed from disk, tensors fed, metrics accumulated) side by side with raw `session.run` on
-// pre-built tensors, same MLP, same rows, same batch size. Env: BENCH_EVAL_ROWS (default 50000),
+// pre-built tensors, same MLP, same rows, same batch size. Env: BENCH_EVAL_ROWS (default 250000: about a second of inference, so the pipeline runs at its steady rate),
 // BENCH_EVAL_BATCH (256), BENCH_EVAL_RUNS (9), BENCH_EVAL_CLI (another build's bin/modelops.js, for
 // A/B runs). Writes bench/results/evaluate-throughput.json.
 // Runs alternate (raw, evaluate, raw without spin-waiting, raw with one single-threaded session
@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const rows = Number(process.env.BENCH_EVAL_ROWS ?? 50000);
+const rows = Number(process.env.BENCH_EVAL_ROWS ?? 250000);
 const batch = Number(process.env.BENCH_EVAL_BATCH ?? 256);
 const runs = Number(process.env.BENCH_EVAL_RUNS ?? 9);
 const cli = process.env.BENCH_EVAL_CLI ?? join(root, 'bin/modelops.js');
