@@ -6,39 +6,22 @@
 // Env: BENCH_INT8_RUNS (rounds, default 9), BENCH_INT8_MS (time per model per round, default 150).
 // Writes bench/results/optimize-int8-conv.json.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleScript, median, msPerRun, writeResults } from './lib/ort-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.BENCH_INT8_RUNS ?? 9);
 const budgetMs = Number(process.env.BENCH_INT8_MS ?? 150);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const work = mkdtempSync(join(tmpdir(), 'modelops-bench-int8-conv-'));
 try {
-  await build({
-    entryPoints: [join(here, 'optimize-int8-conv.ts')],
-    outfile: join(work, 'conv.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'warning',
-    external: ['onnxruntime-node'],
-  });
+  await bundleScript(join(here, 'optimize-int8-conv.ts'), join(work, 'conv.mjs'));
   execFileSync(process.execPath, [join(work, 'conv.mjs'), work]);
   const ort = await import('onnxruntime-node');
-  const timeRuns = async (session, feeds) => {
-    let count = 0;
-    const started = performance.now();
-    while (count < 10 || performance.now() - started < budgetMs) {
-      await session.run(feeds);
-      count++;
-    }
-    return ((performance.now() - started) / count) * 1000;
-  };
+  /** Mean microseconds per run over the time budget. */
+  const timeRuns = async (session, feeds) => (await msPerRun(session, feeds, budgetMs, 10)) * 1000;
   const files = readdirSync(work).filter((f) => f.endsWith('.onnx'));
   const results = [];
   for (const batch of [1, 32]) {
@@ -75,23 +58,7 @@ try {
     }
     for (const entry of entries) await entry.session.release();
   }
-  writeFileSync(
-    join(here, 'results/optimize-int8-conv.json'),
-    JSON.stringify(
-      {
-        bench: 'optimize-int8-conv',
-        node: process.version,
-        cpu: cpus()[0]?.model,
-        cpus: cpus().length,
-        date: new Date().toISOString(),
-        runs,
-        ms_per_run: budgetMs,
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
+  writeResults(join(here, 'results'), 'optimize-int8-conv', { runs, ms_per_run: budgetMs, results });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

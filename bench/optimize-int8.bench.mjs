@@ -14,12 +14,11 @@
 // BENCH_INT8_MODELS (comma-separated subset of mlp, transformer, cnn; default all).
 // Writes bench/results/optimize-int8.json.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleScript, median, msPerRun, writeResults } from './lib/ort-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -27,21 +26,12 @@ const runs = Number(process.env.BENCH_INT8_RUNS ?? 9);
 const budgetMs = Number(process.env.BENCH_INT8_MS ?? 300);
 // 0 = onnxruntime's default (one per core); 1 = no thread pool, steadier on a busy machine.
 const threads = (process.env.BENCH_INT8_THREADS ?? '0,1').split(',').map(Number);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const work = mkdtempSync(join(tmpdir(), 'modelops-bench-int8-'));
 try {
   execFileSync('/usr/bin/python3', [join(root, 'test/peers/optimize_models.py'), work, '32'], {
     stdio: 'ignore',
   });
-  await build({
-    entryPoints: [join(here, 'optimize-int8-quantize.ts')],
-    outfile: join(work, 'quantize.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'warning',
-    external: ['onnxruntime-node'],
-  });
+  await bundleScript(join(here, 'optimize-int8-quantize.ts'), join(work, 'quantize.mjs'));
   const quantize = (model, pass, options = {}) => {
     const tag = Object.entries(options)
       .map(([k, v]) => `-${k}-${v}`)
@@ -58,16 +48,8 @@ try {
   };
 
   const ort = await import('onnxruntime-node');
-  /** Mean ms per run over a fixed time budget (at least 5 runs). */
-  const timeRuns = async (session, feeds) => {
-    let count = 0;
-    const started = performance.now();
-    while (count < 5 || performance.now() - started < budgetMs) {
-      await session.run(feeds);
-      count++;
-    }
-    return (performance.now() - started) / count;
-  };
+  /** Mean milliseconds per run over the time budget. */
+  const timeRuns = async (session, feeds) => await msPerRun(session, feeds, budgetMs, 5);
   const results = [];
   const models = process.env.BENCH_INT8_MODELS?.split(',').map((m) => m.trim());
   for (const [model, shape] of [
@@ -150,23 +132,7 @@ try {
     });
     console.log(JSON.stringify(results.at(-1)));
   }
-  writeFileSync(
-    join(here, 'results/optimize-int8.json'),
-    JSON.stringify(
-      {
-        bench: 'optimize-int8',
-        node: process.version,
-        cpu: cpus()[0]?.model,
-        cpus: cpus().length,
-        date: new Date().toISOString(),
-        runs,
-        ms_per_run: budgetMs,
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
+  writeResults(join(here, 'results'), 'optimize-int8', { runs, ms_per_run: budgetMs, results });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
