@@ -185,8 +185,12 @@ export class DynamicBatcher {
     requests: number,
   ): Promise<Outputs> {
     const started = performance.now();
+    const { runtime } = this.model;
     try {
-      return await this.model.runtime.run(feeds, outputNames);
+      // The feeds are this request's (or this batch's) own, read by nothing after the run: a
+      // worker-thread session may take their memory instead of copying it.
+      if (runtime.runTimed) return (await runtime.runTimed(feeds, outputNames, { transfer: true })).outputs;
+      return await runtime.run(feeds, outputNames);
     } catch (error) {
       // The request matched the signature, so what remains is data onnxruntime refuses (e.g. a dim mismatch between inputs).
       throw new InferRequestError('inputs', (error as Error).message);

@@ -50,7 +50,12 @@ describe('parallel sessions', () => {
       await model.runtime.release();
       const { runtime, held, started } = heldRuntime(concurrency);
       const server = await startServer({
-        models: [{ ...model, runtime: { ...model.runtime, ...runtime, release: async () => {} } }],
+        models: [
+          {
+            ...model,
+            runtime: { ...model.runtime, runTimed: undefined, ...runtime, release: async () => {} },
+          },
+        ],
         port: 0,
         batching: { maxBatchSize: 1 },
       });
