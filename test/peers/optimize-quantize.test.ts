@@ -14,39 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModel, readModel, writeModel } from '../../src/core/onnx/index.js';
 import type { CalibrationFeed, PassResult } from '../../src/core/optimize/pass.js';
 import { QUANTIZE_PASSES } from '../../src/core/optimize/quantize/index.js';
-import { parseNpyHeader } from '../../src/platform/data/npy-header.js';
-import { createSession, flatValues, tensorFromProto } from '../../src/platform/runtime/index.js';
+import { tensorFromProto } from '../../src/platform/runtime/index.js';
 import type { RuntimeTensor } from '../../src/platform/runtime/runtime-tensor.js';
 import { observeWithOrt } from '../core/optimize/quantize/models.js';
+import { readNpy, relativeError, runFirstOutput } from './run-helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = '/usr/share/libonnx-testdata/data';
 const pass = (name: string) => QUANTIZE_PASSES.find((p) => p.name === name)!;
-
-function readNpy(bytes: Uint8Array): { dims: number[]; data: Float32Array } {
-  const header = parseNpyHeader(bytes, 'npy');
-  const copy = bytes.slice(header.headerBytes);
-  return { dims: header.shape, data: new Float32Array(copy.buffer, 0, copy.byteLength / 4) };
-}
-
-async function run(model: ModelProto, feeds: Record<string, RuntimeTensor>): Promise<RuntimeTensor> {
-  const session = await createSession(writeModel(model));
-  try {
-    return (await session.run(feeds))[session.outputNames[0]!]!;
-  } finally {
-    await session.release();
-  }
-}
-
-/** Largest |a − b| relative to the largest |b|: the tolerance below is stated in these terms. */
-function relativeError(actual: RuntimeTensor, expected: RuntimeTensor): number {
-  const a = flatValues(actual) as number[];
-  const b = flatValues(expected) as number[];
-  expect(a.length).toBe(b.length);
-  const scale = Math.max(1e-6, ...b.map(Math.abs));
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) / scale;
-}
 
 function onnxCheck(dir: string): Record<string, string> {
   const out = execFileSync(PYTHON, [join(here, 'onnx_peer.py'), 'check', dir], { encoding: 'utf8' });
@@ -98,7 +74,7 @@ describe('int8 passes on torch 1.13 exports', () => {
         dims: [32, ...y.dims.slice(1)],
         data: y.data.slice(32 * outSize),
       };
-      expect(relativeError(await run(model, feed), torchOut)).toBeLessThan(1e-4);
+      expect(relativeError(await runFirstOutput(model, feed), torchOut)).toBeLessThan(1e-4);
 
       const calibration: CalibrationFeed[] = [0, 1, 2, 3].map((b) => ({
         input: { dims: [8, ...x.dims.slice(1)], data: x.data.slice(b * 8 * rowSize, (b + 1) * 8 * rowSize) },
@@ -115,7 +91,7 @@ describe('int8 passes on torch 1.13 exports', () => {
         expect(checkModel(result.model)).toEqual([]);
         const out = writeModel(result.model);
         await writeFile(join(checked, `${passName}.onnx`), out);
-        const error = relativeError(await run(result.model, feed), torchOut);
+        const error = relativeError(await runFirstOutput(result.model, feed), torchOut);
         measured[`${name} ${passName}`] = {
           sizeRatio: +(out.length / bytes.length).toFixed(3),
           relativeError: +error.toFixed(5),
@@ -194,9 +170,10 @@ describe.skipIf(!existsSync(DATA))('int8 passes on libonnx-testdata', () => {
         expect(checkModel(result.model), `${name} ${passName}`).toEqual([]);
         await writeFile(join(dir, `${name}.${passName}.onnx`), writeModel(result.model));
         // One calibration batch from the same data: static ranges fit it exactly.
-        expect(relativeError(await run(result.model, feeds), expected), `${name} ${passName}`).toBeLessThan(
-          0.03,
-        );
+        expect(
+          relativeError(await runFirstOutput(result.model, feeds), expected),
+          `${name} ${passName}`,
+        ).toBeLessThan(0.03);
       }
     }
     // Dynamic int8 (both forms) skips what it cannot express (transA, 3-D/4-D MatMul weights); the rest

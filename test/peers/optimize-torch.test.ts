@@ -9,39 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModel, readModel, writeModel, type ModelProto } from '../../src/core/onnx/index.js';
+import { checkModel, readModel, writeModel } from '../../src/core/onnx/index.js';
 import { deadCodePass, fp16Pass, graphPass, prunePass } from '../../src/core/optimize/index.js';
-import { parseNpyHeader } from '../../src/platform/data/npy-header.js';
 import { optimizeGraphWithOrt } from '../../src/platform/runtime/optimize-graph.js';
-import { createSession, flatValues, type RuntimeTensor } from '../../src/platform/runtime/index.js';
 import { runCli } from '../support/cli-runner.js';
+import { readNpy, relativeError, runFirstOutput } from './run-helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
-
-function readNpy(bytes: Uint8Array): { dims: number[]; data: Float32Array } {
-  const header = parseNpyHeader(bytes, 'npy');
-  const copy = bytes.slice(header.headerBytes);
-  return { dims: header.shape, data: new Float32Array(copy.buffer, 0, copy.byteLength / 4) };
-}
-
-async function run(model: ModelProto, feeds: Record<string, RuntimeTensor>): Promise<RuntimeTensor> {
-  const session = await createSession(writeModel(model));
-  try {
-    return (await session.run(feeds))[session.outputNames[0]!]!;
-  } finally {
-    await session.release();
-  }
-}
-
-/** Largest |a − b| relative to the largest |b|. */
-function relativeError(actual: RuntimeTensor, expected: RuntimeTensor): number {
-  const a = flatValues(actual) as number[];
-  const b = flatValues(expected) as number[];
-  expect(a.length).toBe(b.length);
-  const scale = Math.max(1e-6, ...b.map(Math.abs));
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) / scale;
-}
 
 let work: string;
 beforeAll(async () => {
@@ -90,7 +65,7 @@ describe('graph, fp16, prune and dead-code on torch 1.13 exports', () => {
           await writeFile(join(checked, `${label}.onnx`), out);
           files[`${label}.onnx`] = 'ok';
         }
-        const error = relativeError(await run(result.model, feed), torchOut);
+        const error = relativeError(await runFirstOutput(result.model, feed), torchOut);
         measured[`${name} ${label}`] = {
           sizeRatio: +(out.length / bytes.length).toFixed(3),
           relativeError: +error.toExponential(2),
