@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelRuntime } from '../../src/platform/runtime/model-runtime.js';
 import type { RuntimeTensor } from '../../src/platform/runtime/runtime-tensor.js';
 import { startServer } from '../../src/serve/start-server.js';
-import { defaultSessions } from '../../src/verbs/serve/definition.js';
+import { defaultReplicas } from '../../src/platform/runtime/default-replicas.js';
 import { runCli } from '../support/cli-runner.js';
 import { doublerBytes, loadModel } from './serve-models.js';
 
@@ -13,11 +13,11 @@ import { doublerBytes, loadModel } from './serve-models.js';
  * A runtime with `concurrency` sessions whose runs finish only when the test says so: it shows
  * how many batches the server keeps in flight without timing anything.
  */
-function heldRuntime(concurrency: number) {
+function heldRuntime(concurrency: number | undefined) {
   const held: { feeds: Record<string, RuntimeTensor>; finish: () => void }[] = [];
   let waiters: (() => void)[] = [];
   const runtime: Pick<ModelRuntime, 'run' | 'concurrency'> = {
-    concurrency,
+    ...(concurrency === undefined ? {} : { concurrency }),
     run: (feeds) =>
       new Promise((resolve) => {
         const x = feeds.x!;
@@ -43,9 +43,14 @@ const post = (url: string, value: number) =>
   }));
 
 describe('parallel sessions', () => {
-  it.each([1, 2, 3])(
-    'with %i session(s) the batcher keeps that many runs in flight, and the rest wait their turn',
-    async (concurrency) => {
+  it.each([
+    ['a session on the main thread', undefined, 1],
+    ['1 worker session', 1, 2],
+    ['2 worker sessions', 2, 4],
+    ['3 worker sessions', 3, 6],
+  ])(
+    'with %s (concurrency %s) the batcher keeps %i runs in flight — two per worker session — and the rest wait their turn',
+    async (_label, concurrency, inFlight) => {
       const model = await loadModel('doubler', doublerBytes());
       await model.runtime.release();
       const { runtime, held, started } = heldRuntime(concurrency);
@@ -59,27 +64,29 @@ describe('parallel sessions', () => {
         port: 0,
         batching: { maxBatchSize: 1 },
       });
+      const total = inFlight + 3;
       try {
-        const answers = [1, 2, 3, 4, 5].map((v) => post(server.url, v));
-        await started(concurrency);
-        // Let every request reach the server: none beyond `concurrency` may have started a run.
+        const values = Array.from({ length: total }, (_, i) => i + 1);
+        const answers = values.map((v) => post(server.url, v));
+        await started(inFlight);
+        // Let every request reach the server: none beyond `inFlight` may have started a run.
         for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
         await new Promise((r) => setTimeout(r, 50));
-        expect(held.length).toBe(concurrency);
+        expect(held.length).toBe(inFlight);
         // Finishing one run lets exactly one more start.
         held[0]!.finish();
-        await started(concurrency + 1);
+        await started(inFlight + 1);
         await new Promise((r) => setTimeout(r, 50));
-        expect(held.length).toBe(concurrency + 1);
-        for (let next = 1; next < 5; next++) {
-          await started(Math.min(5, next + concurrency));
+        expect(held.length).toBe(inFlight + 1);
+        for (let next = 1; next < total; next++) {
+          await started(Math.min(total, next + inFlight));
           held[next]!.finish();
         }
         const results = await Promise.all(answers);
-        expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-        expect(results.map((r) => r.body.outputs[0]!.data[0]!).sort((a, b) => a - b)).toEqual([
-          2, 4, 6, 8, 10,
-        ]);
+        expect(results.map((r) => r.status)).toEqual(values.map(() => 200));
+        expect(results.map((r) => r.body.outputs[0]!.data[0]!).sort((a, b) => a - b)).toEqual(
+          values.map((v) => 2 * v),
+        );
       } finally {
         await server.close();
       }
@@ -87,9 +94,8 @@ describe('parallel sessions', () => {
   );
 
   it('one session per core, up to 4, and one for a model of 512 MB or more', () => {
-    expect(defaultSessions(1_000)).toBeGreaterThanOrEqual(1);
-    expect(defaultSessions(1_000)).toBeLessThanOrEqual(4);
-    expect(defaultSessions(512 * 1024 * 1024)).toBe(1);
+    expect(defaultReplicas(1_000)).toBe(Math.max(1, Math.min(4, availableParallelism())));
+    expect(defaultReplicas(512 * 1024 * 1024)).toBe(1);
   });
 });
 

@@ -12,6 +12,7 @@ export {
   type TimedRun,
 } from './session.js';
 export { createWorkerSession } from './worker-session.js';
+export { defaultReplicas, LARGE_MODEL_BYTES } from './default-replicas.js';
 export { runBatches, type BatchOptions, type BatchResult } from './batching.js';
 export {
   flatValues,

@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { DataFormat, DatasetSource, Shard } from '../../core/data/types.js';
 import { UsageError } from '../../core/errors.js';
 import type { EvaluationState, Task } from '../../core/evaluate/index.js';
-import type { CreateSession, ModelRuntime } from '../../platform/runtime/index.js';
+import { defaultReplicas, type CreateSession, type ModelRuntime } from '../../platform/runtime/index.js';
 import type { Progress } from '../../platform/progress.js';
 import type { ColumnMapping } from './feeds.js';
 import type { SliceConfig } from '../../core/config/index.js';
@@ -67,14 +66,14 @@ export async function measure(options: {
   progress: Progress;
   slices?: readonly SliceConfig[];
   keepRows?: boolean;
-  /** Session replicas per model (--sessions); default: see defaultSessions. */
+  /** Session replicas per model (--sessions); default: see defaultReplicas. */
   sessions?: number | undefined;
 }): Promise<Measured> {
   const sources = [options.candidate, ...(options.baseline ? [options.baseline] : [])];
   const runtimes: ModelRuntime[] = [];
   try {
     for (const s of sources) {
-      const replicas = options.sessions ?? defaultSessions(s.sizeBytes);
+      const replicas = options.sessions ?? defaultReplicas(s.sizeBytes);
       runtimes.push(await options.createSession(s.model, { source: s.label, replicas }));
     }
     const models: ModelUnderTest[] = sources.map((s, i) => ({
@@ -124,19 +123,6 @@ export async function measure(options: {
   } finally {
     for (const runtime of runtimes) await runtime.release();
   }
-}
-
-/** Each replica holds the whole model: past this size, one session with onnxruntime's threads. */
-const LARGE_MODEL_BYTES = 512 * 1024 * 1024;
-
-/**
- * One single-threaded session per core (up to 4), each on its own batch: measured 1.3× the rows/s
- * of one session using every core (bench/evaluate-throughput.bench.mjs), since whole runs side by
- * side need no hand-off between threads inside each operator.
- */
-export function defaultSessions(modelBytes: number): number {
-  if (modelBytes >= LARGE_MODEL_BYTES) return 1;
-  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** A baseline is scored on the output the candidate was told to use, when it has one of that name. */

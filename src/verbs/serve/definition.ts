@@ -1,11 +1,13 @@
-import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
-import { createSession, createWorkerSession } from '../../platform/runtime/index.js';
+import { readModel } from '../../core/onnx/model-codec.js';
+import { extractSignature } from '../../core/onnx/signature.js';
+import { createSession, createWorkerSession, defaultReplicas } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
 import type { VerbDefinition } from '../types.js';
 import { SERVE_INPUTS, SERVE_OUTPUTS } from './inputs.js';
 import { resolveModelToServe } from './resolve-model.js';
+import { openDefaultLayout } from './session-layout.js';
 
 declare const MODELOPS_VERSION: string; // replaced at build time
 
@@ -42,18 +44,28 @@ export const serveVerb: VerbDefinition = {
       throw new UsageError(`--threads ${threads} is not a positive whole number`, {
         fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
       });
-    const sessions = sessionsInput(inputs.sessions) ?? defaultSessions(model.bytes.byteLength);
+    const sessions = sessionsInput(inputs.sessions);
     const sessionThread = inputs['session-thread'] as 'main' | 'worker' | undefined;
-    if (sessions > 1 && sessionThread === 'main')
+    if (sessions !== undefined && sessions > 1 && sessionThread === 'main')
       throw new UsageError(`--session-thread main cannot hold ${sessions} sessions`, {
         fix: 'pass --sessions 1 to run one session on the main thread, or leave out --session-thread',
       });
+    const maxBatchSize = Number(inputs['max-batch-size']);
+    const signature = () => extractSignature(readModel(model.bytes, model.source));
     const served = await loadServedModel({
       ...model,
-      createSession: (bytes, options) =>
-        sessions > 1 || sessionThread === 'worker'
-          ? createWorkerSession(bytes, { ...options, threads, replicas: sessions })
-          : createSession(bytes, { ...options, threads }),
+      // loadServedModel hands back model.bytes; they are read here directly for their type.
+      createSession: async (_bytes, options) => {
+        if (sessions === undefined && threads === undefined && sessionThread === undefined) {
+          // Nothing said about the layout: time the model and pick one (see openDefaultLayout).
+          return (await openDefaultLayout(model.bytes, options ?? {}, signature(), maxBatchSize, deps.logger))
+            .runtime;
+        }
+        const count = sessions ?? (sessionThread === 'main' ? 1 : defaultReplicas(model.bytes.byteLength));
+        return count > 1 || sessionThread === 'worker'
+          ? createWorkerSession(model.bytes, { ...options, threads, replicas: count })
+          : createSession(model.bytes, { ...options, threads });
+      },
     });
     // From here the server owns the session: a failed start releases it.
     const server = await startServer({
@@ -62,7 +74,7 @@ export const serveVerb: VerbDefinition = {
       port,
       grpcPort,
       maxBodyBytes: Number(inputs['max-body-bytes']),
-      batching: { maxBatchSize: Number(inputs['max-batch-size']), delayMs: Number(inputs['batch-delay-ms']) },
+      batching: { maxBatchSize, delayMs: Number(inputs['batch-delay-ms']) },
       logger: deps.logger,
       serverVersion: typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : undefined,
     });
@@ -102,18 +114,6 @@ function sessionsInput(value: unknown): number | undefined {
       fix: 'pass --sessions 1 for one session with onnxruntime threads, or leave it out for one per core',
     });
   return n;
-}
-
-const LARGE_MODEL_BYTES = 512 * 1024 * 1024;
-
-/**
- * One session per core, up to 4: whole runs side by side beat one run split across cores on a
- * small CPU, and the main thread reads the next requests meanwhile (bench/serve-throughput).
- * A model of 512 MB or more gets one session: every replica holds its own copy of the weights.
- */
-export function defaultSessions(modelBytes: number): number {
-  if (modelBytes >= LARGE_MODEL_BYTES) return 1;
-  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 function checkPort(flag: string, value: unknown): number {
