@@ -2,7 +2,8 @@
 // loop at the same batch size. Two models, because what a serving benchmark measures depends on
 // how long the model itself takes:
 //   mlp   256 → 512 → 512 → 10, ~0.2 ms per 64 rows: the HTTP stack's cost dominates
-//   wide  1024 → 2048 → 2048 → 10, ~5–10 ms per 64 rows: the model's compute dominates
+//   wide  1024 → 2048 → 2048 → 10, ~2.7 ms per 64 rows: the model's compute dominates
+//   deep  1024 → 4096 → 4096 → 10, ~3.3× wide's compute for the same request bytes
 // Each request carries BENCH_SERVE_BATCH rows (default 64). Cases, per model:
 //   raw           the peer: session.run on a pre-built [B, in] tensor in a loop, onnxruntime's
 //                 default session options (its own intra-op threads), one run at a time
@@ -48,12 +49,13 @@ const withGrpc = process.env.BENCH_SERVE_GRPC === '1';
 const MODELS = {
   mlp: { layers: [256, 512, 512, 10], json: true },
   wide: { layers: [1024, 2048, 2048, 10], json: false },
+  deep: { layers: [1024, 4096, 4096, 10], json: false },
 };
 const modelNames = (process.env.BENCH_SERVE_MODELS ?? 'mlp,wide').split(',');
 if (seconds * rounds > 20)
   throw new Error('keep each case at 20 s or less: lower BENCH_SERVE_ROUNDS or _SECONDS');
 const small = Math.max(1, Math.floor(batch / 8));
-// What `modelops serve` starts by default (src/verbs/serve/definition.ts: defaultSessions).
+// What `modelops serve` starts by default (src/platform/runtime/default-replicas.ts).
 const sessions = Math.max(1, Math.min(4, availableParallelism()));
 const work = mkdtempSync(join(tmpdir(), 'modelops-bench-serve-'));
 
@@ -296,7 +298,7 @@ async function measureModel(name, ort) {
     coalesced: () => httpLoad(servers.default, name, split, small, connections * 4),
     ...(grpc ? { grpc: () => grpcLoad(servers.default, grpc, grpcRequest, batch) } : {}),
   };
-  // Warm up sessions and JIT on both servers before timing.
+  // Warm up sessions and JIT on every server before timing.
   for (const server of Object.values(servers))
     await autocannon({
       url: `${server.url}/v2/models/${name}/infer`,

@@ -1,13 +1,10 @@
 import { UsageError } from '../../core/errors.js';
-import { readModel } from '../../core/onnx/model-codec.js';
-import { extractSignature } from '../../core/onnx/signature.js';
 import { createSession, createWorkerSession, defaultReplicas } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
 import type { VerbDefinition } from '../types.js';
 import { SERVE_INPUTS, SERVE_OUTPUTS } from './inputs.js';
 import { resolveModelToServe } from './resolve-model.js';
-import { openDefaultLayout } from './session-layout.js';
 
 declare const MODELOPS_VERSION: string; // replaced at build time
 
@@ -44,28 +41,21 @@ export const serveVerb: VerbDefinition = {
       throw new UsageError(`--threads ${threads} is not a positive whole number`, {
         fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
       });
-    const sessions = sessionsInput(inputs.sessions);
     const sessionThread = inputs['session-thread'] as 'main' | 'worker' | undefined;
-    if (sessions !== undefined && sessions > 1 && sessionThread === 'main')
+    // --session-thread main alone asks for the one session it can hold.
+    const sessions =
+      sessionsInput(inputs.sessions) ??
+      (sessionThread === 'main' ? 1 : defaultReplicas(model.bytes.byteLength));
+    if (sessions > 1 && sessionThread === 'main')
       throw new UsageError(`--session-thread main cannot hold ${sessions} sessions`, {
         fix: 'pass --sessions 1 to run one session on the main thread, or leave out --session-thread',
       });
-    const maxBatchSize = Number(inputs['max-batch-size']);
-    const signature = () => extractSignature(readModel(model.bytes, model.source));
     const served = await loadServedModel({
       ...model,
-      // loadServedModel hands back model.bytes; they are read here directly for their type.
-      createSession: async (_bytes, options) => {
-        if (sessions === undefined && threads === undefined && sessionThread === undefined) {
-          // Nothing said about the layout: time the model and pick one (see openDefaultLayout).
-          return (await openDefaultLayout(model.bytes, options ?? {}, signature(), maxBatchSize, deps.logger))
-            .runtime;
-        }
-        const count = sessions ?? (sessionThread === 'main' ? 1 : defaultReplicas(model.bytes.byteLength));
-        return count > 1 || sessionThread === 'worker'
-          ? createWorkerSession(model.bytes, { ...options, threads, replicas: count })
-          : createSession(model.bytes, { ...options, threads });
-      },
+      createSession: (bytes, options) =>
+        sessions > 1 || sessionThread === 'worker'
+          ? createWorkerSession(bytes, { ...options, threads, replicas: sessions })
+          : createSession(bytes, { ...options, threads }),
     });
     // From here the server owns the session: a failed start releases it.
     const server = await startServer({
@@ -74,7 +64,7 @@ export const serveVerb: VerbDefinition = {
       port,
       grpcPort,
       maxBodyBytes: Number(inputs['max-body-bytes']),
-      batching: { maxBatchSize, delayMs: Number(inputs['batch-delay-ms']) },
+      batching: { maxBatchSize: Number(inputs['max-batch-size']), delayMs: Number(inputs['batch-delay-ms']) },
       logger: deps.logger,
       serverVersion: typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : undefined,
     });

@@ -50,7 +50,7 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
   {
     name: 'session-thread',
     description:
-      "Where a single session (--sessions 1) runs: 'main' (the JavaScript thread, the default for one session) or 'worker' (its own thread, so requests are read and answered while a batch computes, at the cost of copying tensors between threads). Several sessions always run in worker threads.",
+      "Where a single session (--sessions 1) runs: 'main' (the JavaScript thread, the default for one session; given alone it means --sessions 1) or 'worker' (its own thread, so requests are read and answered while a batch computes, at the cost of copying tensors between threads). Several sessions always run in worker threads.",
     type: 'string',
     choices: ['main', 'worker'],
   },
