@@ -29,17 +29,20 @@ interface Pending {
  * dimension (same element types, same trailing dims, same requested outputs) are concatenated
  * along it into one session.run of at most `maxBatchSize` rows, and the outputs are split back
  * per request. A session on the JavaScript thread runs one batch at a time (its run holds that
- * thread anyway); worker sessions (`runtime.concurrency` replicas) get two batches each, one
- * running and one queued in the replica's thread, so a replica starts its next batch the moment
- * one ends instead of waiting for the round trip through this thread (bench/serve-throughput:
- * +4–6 % rows/s on the compute-bound model). Under load the requests that arrive meanwhile form
- * the next batches.
+ * thread anyway); worker sessions (`runtime.concurrency` replicas) may each hold a second, full
+ * batch queued in the replica's thread, so a replica starts its next batch the moment one ends
+ * instead of waiting for the round trip through this thread (bench/serve-throughput: +4–6 %
+ * rows/s on the compute-bound model). A partial batch waits here for a free session instead,
+ * where requests that arrive meanwhile can still join it.
  * Models whose inputs or outputs have a fixed first dimension are never batched.
  */
 export class DynamicBatcher {
   private readonly queue: Pending[] = [];
   /** Batches handed to the runtime and not yet answered. */
   private inFlight = 0;
+  /** Batches that can compute at once. */
+  private readonly sessions: number;
+  /** With the full batches queued behind them in worker sessions. */
   private readonly maxInFlight: number;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private batchable: boolean;
@@ -54,8 +57,9 @@ export class DynamicBatcher {
   ) {
     this.labels = { model: model.name };
     const replicas = model.runtime.concurrency;
-    this.maxInFlight =
-      replicas !== undefined && Number.isSafeInteger(replicas) && replicas >= 1 ? 2 * replicas : 1;
+    const workers = replicas !== undefined && Number.isSafeInteger(replicas) && replicas >= 1;
+    this.sessions = workers ? replicas : 1;
+    this.maxInFlight = workers ? 2 * replicas : 1;
     const firstDimFree = (shape: readonly unknown[] | null) => !shape || typeof shape[0] !== 'number';
     const tensorOutputs = model.signature.outputs.filter((o) => o.kind === 'tensor');
     this.batchable =
@@ -86,16 +90,29 @@ export class DynamicBatcher {
     return { key: parts.join('|'), rows };
   }
 
+  /** Whether the batch the queue's head would start cannot grow: queued rows fill it, or it runs alone. */
+  private headIsFull(): boolean {
+    const head = this.queue[0]!;
+    return (
+      head.key === undefined ||
+      this.queue.reduce((sum, p) => sum + (p.key === head.key ? p.rows : 0), 0) >= this.options.maxBatchSize
+    );
+  }
+
+  /** A session is free, or a worker session can queue one more batch and the head's is full. */
+  private canDispatch(): boolean {
+    if (this.queue.length === 0 || this.inFlight >= this.maxInFlight) return false;
+    return this.inFlight < this.sessions || this.headIsFull();
+  }
+
   private schedule(): void {
-    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (!this.canDispatch()) return;
     const head = this.queue[0]!;
     const waited = performance.now() - head.queuedAt;
-    const full =
-      head.key !== undefined &&
-      this.queue.reduce((sum, p) => sum + (p.key === head.key ? p.rows : 0), 0) >= this.options.maxBatchSize;
-    if (head.key === undefined || full || waited >= this.options.delayMs) {
+    const full = this.headIsFull();
+    if (full || waited >= this.options.delayMs) {
       // Even with no delay, dispatch after the current I/O phase so requests already read join in.
-      if (this.options.delayMs > 0 || head.key === undefined || full) return this.dispatchNow();
+      if (this.options.delayMs > 0 || full) return this.dispatchNow();
       this.timer ??= setImmediate(() => this.dispatchNow());
       return;
     }
@@ -107,7 +124,7 @@ export class DynamicBatcher {
 
   private dispatchNow(): void {
     this.clearTimer();
-    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (!this.canDispatch()) return;
     this.inFlight++;
     const head = this.queue.shift()!;
     const batch = [head];

@@ -94,6 +94,41 @@ describe('parallel sessions', () => {
     },
   );
 
+  it('a worker session queues a second batch only when it is full; a partial one waits to grow', async () => {
+    const model = await loadModel('doubler', doublerBytes());
+    await model.runtime.release();
+    const { runtime, held, started } = heldRuntime(1);
+    const server = await startServer({
+      models: [
+        { ...model, runtime: { ...model.runtime, runTimed: undefined, ...runtime, release: async () => {} } },
+      ],
+      port: 0,
+      batching: { maxBatchSize: 4 },
+    });
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      const answers = [post(server.url, 1)];
+      await started(1); // the session was free: one row runs at once
+      answers.push(post(server.url, 2), post(server.url, 3), post(server.url, 4));
+      await settle();
+      expect(held.length).toBe(1); // three rows do not fill a batch: they wait for the session
+      answers.push(post(server.url, 5));
+      await started(2); // four rows do: queued behind the running batch
+      expect(held[1]!.feeds.x!.dims).toEqual([4, 1]);
+      expect([...(held[1]!.feeds.x!.data as Float32Array)].sort()).toEqual([2, 3, 4, 5]);
+      held[0]!.finish();
+      held[1]!.finish();
+      const results = await Promise.all(answers);
+      expect(results.map((r) => r.body.outputs[0]!.data[0])).toEqual([2, 4, 6, 8, 10]);
+      expect(held).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('one session per core, up to 4, and one for a model of 512 MB or more', () => {
     expect(defaultReplicas(1_000)).toBe(Math.max(1, Math.min(4, availableParallelism())));
     expect(defaultReplicas(512 * 1024 * 1024)).toBe(1);
