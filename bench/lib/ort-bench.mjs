@@ -39,6 +39,8 @@ export function writeResults(resultsDir, name, fields) {
     node: process.version,
     cpu: cpus()[0]?.model,
     cpus: cpus().length,
+    // Under bench/tools/no-amx.c onnxruntime's integer GEMMs run on AVX512-VNNI instead of AMX.
+    amx: process.env.MODELOPS_BENCH_NO_AMX === '1' ? 'refused (bench/tools/no-amx.c)' : 'when the CPU has it',
     date: new Date().toISOString(),
     ...fields,
   };
