@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import type { ModelRuntime } from '../../src/platform/runtime/model-runtime.js';
 import type { RuntimeTensor } from '../../src/platform/runtime/runtime-tensor.js';
 import { startServer } from '../../src/serve/start-server.js';
 import { defaultReplicas } from '../../src/platform/runtime/default-replicas.js';
-import { CLI, runCli } from '../support/cli-runner.js';
+import { runCli } from '../support/cli-runner.js';
+import { startServe } from '../support/serve-cli.js';
 import { doublerBytes, loadModel } from './serve-models.js';
 
 /**
@@ -155,30 +155,18 @@ describe('modelops serve --sessions', () => {
   });
 
   it('--session-thread main alone serves from one session on the main thread', async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, 'serve', '--model', 'model.onnx', '--name', 'doubler', '--port', '0', '--session-thread', 'main'],
-      { cwd: dir, env: { ...process.env, GITHUB_ACTIONS: '', CI: '' } },
+    const serve = await startServe(
+      ['--model', 'model.onnx', '--name', 'doubler', '--session-thread', 'main'],
+      {
+        cwd: dir,
+      },
     );
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    let stderr = '';
-    const url = await new Promise<string>((done, fail) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr);
-        if (match) done(match[1]!);
-      });
-      void exited.then(() => fail(new Error(`serve exited before listening: ${stderr}`)));
-    });
     try {
-      const answer = await post(url.replace(/\/$/, ''), 21).catch(() => undefined);
-      expect(answer).toEqual({
-        status: 200,
-        body: expect.objectContaining({ outputs: [expect.objectContaining({ data: [42] })] }),
-      });
+      const answer = await post(serve.url, 21);
+      expect(answer.status).toBe(200);
+      expect(answer.body.outputs[0]!.data).toEqual([42]);
     } finally {
-      child.kill('SIGTERM');
+      expect(await serve.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
   });
 });

@@ -1,39 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../../support/cli-runner.js';
+import { runCli } from '../../support/cli-runner.js';
 import type { RepoWithRemote } from '../../support/git-repo.js';
 import { linearModelBytes } from '../../support/models.js';
+import { startServe } from '../../support/serve-cli.js';
 import { makeRegistry } from '../deploy/deploy-fixture.js';
-
-/** Starts `modelops serve … --port 0`, waits for the URL it logs, and stops it with SIGTERM. */
-async function startServe(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args, '--port', '0'], {
-    cwd: options.cwd,
-    env: { ...process.env, GITHUB_ACTIONS: '', CI: '', ...options.env },
-  });
-  let stderr = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stderr);
-      if (match) done(match[1]!);
-    });
-    void exited.then(() => fail(new Error(`serve exited before listening: ${stderr}`)));
-  });
-  return {
-    url,
-    stderr: () => stderr,
-    async stop() {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
 const infer = async (url: string, name: string, data: number[]) => {
   const res = await fetch(`${url}/v2/models/${name}/infer`, {
