@@ -1,6 +1,6 @@
 // What the onnxruntime micro-benchmarks share: bundling a TypeScript fixture script, timing a
 // session over a time budget, medians, and the results file with the machine it ran on.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +32,15 @@ export async function msPerRun(session, feeds, budgetMs, minRuns) {
   return (performance.now() - started) / count;
 }
 
+/** Whether the CPU reports AMX-INT8 (Linux /proc/cpuinfo; false elsewhere). */
+function cpuHasAmxInt8() {
+  try {
+    return /\bamx_int8\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Writes bench/results/<name>.json: the bench's own fields plus Node, CPU and date. */
 export function writeResults(resultsDir, name, fields) {
   const body = {
@@ -40,7 +49,11 @@ export function writeResults(resultsDir, name, fields) {
     cpu: cpus()[0]?.model,
     cpus: cpus().length,
     // Under bench/tools/no-amx.c onnxruntime's integer GEMMs run on AVX512-VNNI instead of AMX.
-    amx: process.env.MODELOPS_BENCH_NO_AMX === '1' ? 'refused (bench/tools/no-amx.c)' : 'when the CPU has it',
+    amx: !cpuHasAmxInt8()
+      ? 'not on this CPU'
+      : process.env.MODELOPS_BENCH_NO_AMX === '1'
+        ? 'refused (bench/tools/no-amx.c)'
+        : 'used by onnxruntime for integer GEMMs',
     date: new Date().toISOString(),
     ...fields,
   };

@@ -2,7 +2,8 @@
 // arch_prctl(ARCH_REQ_XCOMP_PERM) refused (EPERM) by a seccomp filter. onnxruntime's MLAS asks the
 // kernel for AMX tile data once per process and, refused, uses its AVX512-VNNI integer kernels
 // instead: the only way to compare the two on one AMX machine (onnxruntime 1.30 has no setting
-// for it). Sets MODELOPS_BENCH_NO_AMX=1 so the benches record it.
+// for it). Sets MODELOPS_BENCH_NO_AMX=1 so the benches record it. x86-64 Linux only: the filter
+// matches the x86-64 arch_prctl number and does not check seccomp_data.arch.
 //   gcc -O2 -o /tmp/no-amx bench/tools/no-amx.c && /tmp/no-amx node bench/optimize-int8.bench.mjs
 #include <errno.h>
 #include <linux/filter.h>

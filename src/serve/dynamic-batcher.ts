@@ -90,7 +90,10 @@ export class DynamicBatcher {
     return { key: parts.join('|'), rows };
   }
 
-  /** Whether the batch the queue's head would start cannot grow: queued rows fill it, or it runs alone. */
+  /**
+   * Whether the head's batch need not wait to grow: it runs alone, or requests of its kind hold
+   * at least maxBatchSize rows (packing may still leave a few out, which then start the next).
+   */
   private headIsFull(): boolean {
     const head = this.queue[0]!;
     return (

@@ -119,11 +119,18 @@ describe('parallel sessions', () => {
       await started(2); // four rows do: queued behind the running batch
       expect(held[1]!.feeds.x!.dims).toEqual([4, 1]);
       expect([...(held[1]!.feeds.x!.data as Float32Array)].sort()).toEqual([2, 3, 4, 5]);
-      held[0]!.finish();
+      held[0]!.finish(); // the queued batch now runs; the queue slot is free again
+      answers.push(post(server.url, 6), post(server.url, 7));
+      await settle();
+      expect(held.length).toBe(2); // two rows are not full: they wait for the session, not the slot
       held[1]!.finish();
+      await started(3); // the session is free: the partial batch goes as it is
+      expect(held[2]!.feeds.x!.dims).toEqual([2, 1]);
+      expect([...(held[2]!.feeds.x!.data as Float32Array)].sort()).toEqual([6, 7]);
+      held[2]!.finish();
       const results = await Promise.all(answers);
-      expect(results.map((r) => r.body.outputs[0]!.data[0])).toEqual([2, 4, 6, 8, 10]);
-      expect(held).toHaveLength(2);
+      expect(results.map((r) => r.body.outputs[0]!.data[0])).toEqual([2, 4, 6, 8, 10, 12, 14]);
+      expect(held).toHaveLength(3);
     } finally {
       await server.close();
     }
@@ -131,7 +138,9 @@ describe('parallel sessions', () => {
 
   it('one session per core, up to 4, and one for a model of 512 MB or more', () => {
     expect(defaultReplicas(1_000)).toBe(Math.max(1, Math.min(4, availableParallelism())));
+    expect(defaultReplicas(512 * 1024 * 1024 - 1)).toBe(Math.max(1, Math.min(4, availableParallelism())));
     expect(defaultReplicas(512 * 1024 * 1024)).toBe(1);
+    expect(defaultReplicas(2 * 1024 ** 3)).toBe(1);
   });
 });
 
@@ -154,7 +163,7 @@ describe('modelops serve --sessions', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('--session-thread main alone serves from one session on the main thread', async () => {
+  it('--session-thread main alone is accepted (it means one session) and serves', async () => {
     const serve = await startServe(
       ['--model', 'model.onnx', '--name', 'doubler', '--session-thread', 'main'],
       {
