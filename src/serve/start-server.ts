@@ -23,6 +23,11 @@ export interface ServerOptions {
   batching?: Partial<BatchingOptions>;
   logger?: Logger;
   serverVersion?: string;
+  /**
+   * What GET /metrics answers, given this process's own text (default: that text). Several
+   * server processes (`modelops serve --processes`) answer for all of them.
+   */
+  renderMetrics?: (local: string) => Promise<string>;
 }
 
 /** A listening server; close() stops accepting, waits for requests in flight, frees the sessions. */
@@ -67,7 +72,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw invalid;
   }
   const service = new InferenceService(options.models, batching, options.serverVersion ?? 'dev');
-  const server = createServer(createHttpHandler(service, { maxBodyBytes, logger: options.logger }));
+  const server = createServer(
+    createHttpHandler(service, {
+      maxBodyBytes,
+      logger: options.logger,
+      ...(options.renderMetrics ? { renderMetrics: options.renderMetrics } : {}),
+    }),
+  );
   let grpc: RunningGrpcServer | undefined;
   try {
     await listen(server, host, options.port);

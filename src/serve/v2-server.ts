@@ -33,7 +33,7 @@ class HttpError extends Error {
  */
 export function createHttpHandler(
   service: InferenceService,
-  options: { maxBodyBytes: number; logger?: Logger },
+  options: { maxBodyBytes: number; logger?: Logger; renderMetrics?: (local: string) => Promise<string> },
 ): RequestListener {
   const bodies = new BodyPool();
   return (req, res) => {
@@ -78,7 +78,8 @@ export function createHttpHandler(
       }));
     if (path === '/metrics') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `use GET for ${path}`);
-      const text = service.metrics.registry.render();
+      const local = service.metrics.registry.render();
+      const text = options.renderMetrics ? await options.renderMetrics(local) : local;
       res.writeHead(200, {
         'content-type': PROMETHEUS_CONTENT_TYPE,
         'content-length': Buffer.byteLength(text),

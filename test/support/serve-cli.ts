@@ -19,6 +19,7 @@ export async function startServe(args: string[], options: { cwd: string; env?: R
   });
   return {
     url,
+    pid: child.pid!,
     stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');

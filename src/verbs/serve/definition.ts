@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
 import { createSession, createWorkerSession, defaultReplicas } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
-import type { VerbDefinition } from '../types.js';
+import type { VerbDefinition, VerbOutcome } from '../types.js';
 import { SERVE_INPUTS, SERVE_OUTPUTS } from './inputs.js';
+import { isServeWorker, joinServeProcesses, leaveServeProcesses, startServeProcesses } from './processes.js';
 import { resolveModelToServe } from './resolve-model.js';
 
 declare const MODELOPS_VERSION: string; // replaced at build time
@@ -20,80 +22,140 @@ export const serveVerb: VerbDefinition = {
     'modelops serve --model model.onnx --grpc-port 8081      # also the V2 GRPCInferenceService',
     'modelops serve --model model.onnx --max-batch-size 256 --batch-delay-ms 2',
     'modelops serve --model model.onnx --sessions 1 --threads 2   # one session, onnxruntime threads inside it',
+    'modelops serve --model model.onnx --processes 2         # two server processes on one port (fast models)',
     'curl -s localhost:8080/v2/models/churn/infer -d \'{"inputs":[{"name":"features","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}\'',
     'curl -s localhost:8080/metrics                          # Prometheus text format',
   ],
   async run(inputs, deps) {
-    const port = checkPort('--port', inputs.port);
-    const grpcPort =
-      inputs['grpc-port'] === undefined ? undefined : checkPort('--grpc-port', inputs['grpc-port']);
-    const model = await resolveModelToServe(
-      inputs.model as string | undefined,
-      {
-        name: inputs.name as string | undefined,
-        remote: String(inputs.remote),
-        config: String(inputs.config),
-      },
-      deps,
+    try {
+      return await serve(inputs, deps);
+    } finally {
+      // A --processes worker stays alive while connected to the primary: let go, served or failed.
+      if (isServeWorker()) leaveServeProcesses();
+    }
+  },
+};
+
+async function serve(
+  inputs: Parameters<VerbDefinition['run']>[0],
+  deps: Parameters<VerbDefinition['run']>[1],
+) {
+  const port = checkPort('--port', inputs.port);
+  const grpcPort =
+    inputs['grpc-port'] === undefined ? undefined : checkPort('--grpc-port', inputs['grpc-port']);
+  const model = await resolveModelToServe(
+    inputs.model as string | undefined,
+    {
+      name: inputs.name as string | undefined,
+      remote: String(inputs.remote),
+      config: String(inputs.config),
+    },
+    deps,
+  );
+  const processes = processesInput(inputs.processes);
+  const version = model.version ? ` v${model.version}` : '';
+  const worker = isServeWorker();
+  if (processes > 1 && !worker) {
+    // The primary: the workers (this same command) load the model and serve; see processes.ts.
+    const listening = await startServeProcesses(processes, { logger: deps.logger, signal: deps.signal });
+    deps.logger.info(
+      `serving ${model.name}${version} at ${listening.url}/v2/models/${encodeURIComponent(model.name)}` +
+        (listening.grpcAddress ? ` and over gRPC at ${listening.grpcAddress}` : '') +
+        ` from ${processes} processes (metrics at ${listening.url}/metrics)`,
     );
-    const threads = inputs.threads === undefined ? undefined : Number(inputs.threads);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
-      throw new UsageError(`--threads ${threads} is not a positive whole number`, {
-        fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
-      });
-    const sessionThread = inputs['session-thread'] as 'main' | 'worker' | undefined;
-    // --session-thread main alone asks for the one session it can hold.
-    const sessions =
-      sessionsInput(inputs.sessions) ??
-      (sessionThread === 'main' ? 1 : defaultReplicas(model.bytes.byteLength));
-    if (sessions > 1 && sessionThread === 'main')
-      throw new UsageError(`--session-thread main cannot hold ${sessions} sessions`, {
-        fix: 'pass --sessions 1 to run one session on the main thread, or leave out --session-thread',
-      });
-    const served = await loadServedModel({
-      ...model,
-      createSession: (bytes, options) =>
-        sessions > 1 || sessionThread === 'worker'
-          ? createWorkerSession(bytes, { ...options, threads, replicas: sessions })
-          : createSession(bytes, { ...options, threads }),
+    await listening.stopped;
+    deps.logger.info(`stopped serving ${model.name}${version}`);
+    return stoppedOutcome(model, listening.url, listening.grpcAddress, processes);
+  }
+  const threadsInput = inputs.threads === undefined ? undefined : Number(inputs.threads);
+  if (threadsInput !== undefined && (!Number.isInteger(threadsInput) || threadsInput < 1))
+    throw new UsageError(`--threads ${threadsInput} is not a positive whole number`, {
+      fix: "pass --threads 1 or more, or leave it out for onnxruntime's choice",
     });
-    // From here the server owns the session: a failed start releases it.
-    const server = await startServer({
-      models: [served],
-      host: String(inputs.host),
-      port,
-      grpcPort,
-      maxBodyBytes: Number(inputs['max-body-bytes']),
-      batching: { maxBatchSize: Number(inputs['max-batch-size']), delayMs: Number(inputs['batch-delay-ms']) },
-      logger: deps.logger,
-      serverVersion: typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : undefined,
+  // One of several processes: its share of the cores, in one session.
+  const threads =
+    threadsInput ?? (worker ? Math.max(1, Math.floor(availableParallelism() / processes)) : undefined);
+  const sessionThread = inputs['session-thread'] as 'main' | 'worker' | undefined;
+  // --session-thread main alone asks for the one session it can hold.
+  const sessions =
+    sessionsInput(inputs.sessions) ??
+    (sessionThread === 'main' || worker ? 1 : defaultReplicas(model.bytes.byteLength));
+  if (sessions > 1 && sessionThread === 'main')
+    throw new UsageError(`--session-thread main cannot hold ${sessions} sessions`, {
+      fix: 'pass --sessions 1 to run one session on the main thread, or leave out --session-thread',
     });
-    const version = model.version ? ` v${model.version}` : '';
+  const served = await loadServedModel({
+    ...model,
+    createSession: (bytes, options) =>
+      sessions > 1 || sessionThread === 'worker'
+        ? createWorkerSession(bytes, { ...options, threads, replicas: sessions })
+        : createSession(bytes, { ...options, threads }),
+  });
+  // A worker's /metrics answers for every process, once it has joined them (below).
+  let allProcessesMetrics: ((local: string) => Promise<string>) | undefined;
+  // From here the server owns the session: a failed start releases it.
+  const server = await startServer({
+    models: [served],
+    host: String(inputs.host),
+    port,
+    grpcPort,
+    maxBodyBytes: Number(inputs['max-body-bytes']),
+    batching: { maxBatchSize: Number(inputs['max-batch-size']), delayMs: Number(inputs['batch-delay-ms']) },
+    logger: deps.logger,
+    serverVersion: typeof MODELOPS_VERSION === 'string' ? MODELOPS_VERSION : undefined,
+    renderMetrics: (local) => (allProcessesMetrics ? allProcessesMetrics(local) : Promise.resolve(local)),
+  });
+  if (worker)
+    allProcessesMetrics = joinServeProcesses(
+      { url: server.url, ...(server.grpcAddress ? { grpcAddress: server.grpcAddress } : {}) },
+      () => server.metrics(),
+    );
+  else
     deps.logger.info(
       `serving ${model.name}${version} at ${server.url}/v2/models/${encodeURIComponent(model.name)}` +
         (server.grpcAddress ? ` and over gRPC at ${server.grpcAddress}` : '') +
         ` (metrics at ${server.url}/metrics)`,
     );
-    await new Promise<void>((done) => {
-      if (!deps.signal || deps.signal.aborted) return done();
-      deps.signal.addEventListener('abort', () => done(), { once: true });
+  await new Promise<void>((done) => {
+    if (!deps.signal || deps.signal.aborted) return done();
+    deps.signal.addEventListener('abort', () => done(), { once: true });
+  });
+  await server.close();
+  if (!worker) deps.logger.info(`stopped serving ${model.name}${version}`);
+  return stoppedOutcome(model, server.url, server.grpcAddress, processes);
+}
+
+/** What serve hands back once stopped. */
+function stoppedOutcome(
+  model: { name: string; version?: string | undefined },
+  url: string,
+  grpcAddress: string | undefined,
+  processes: number,
+): VerbOutcome {
+  return {
+    exitCode: 0,
+    result: {
+      name: model.name,
+      version: model.version ?? null,
+      url,
+      grpc_address: grpcAddress ?? null,
+      processes,
+      stopped: true,
+    },
+    outputs: { url, ...(grpcAddress ? { 'grpc-address': grpcAddress } : {}) },
+    text: '',
+  };
+}
+
+/** --processes: a whole number from 1 to 64. */
+function processesInput(value: unknown): number {
+  const n = Number(value ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--processes ${String(value)} is not a whole number from 1 to 64`, {
+      fix: 'pass --processes 1 (one process) or up to the number of cores',
     });
-    await server.close();
-    deps.logger.info(`stopped serving ${model.name}${version}`);
-    return {
-      exitCode: 0,
-      result: {
-        name: model.name,
-        version: model.version ?? null,
-        url: server.url,
-        grpc_address: server.grpcAddress ?? null,
-        stopped: true,
-      },
-      outputs: { url: server.url, ...(server.grpcAddress ? { 'grpc-address': server.grpcAddress } : {}) },
-      text: '',
-    };
-  },
-};
+  return n;
+}
 
 /** --sessions: a whole number from 1 to 64, or undefined for the default. */
 function sessionsInput(value: unknown): number | undefined {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,33 @@ const infer = async (url: string, name: string, data: number[]) => {
   return { status: res.status, body: (await res.json()) as { outputs: { data: number[] }[] } };
 };
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/** POST one infer on a connection of its own (no keep-alive pool). */
+function inferOnNewConnection(url: string, name: string, data: number[]) {
+  const body = JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data }] });
+  return new Promise<{ status: number; body: { outputs: { data: number[] }[] } }>((resolve, reject) => {
+    const req = request(`${url}/v2/models/${name}/infer`, { method: 'POST', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('modelops serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'modelops-serve-'));
@@ -45,6 +73,44 @@ describe('modelops serve', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('--processes 2 serves from two processes on one port, /metrics counts both, SIGTERM stops all', async () => {
+    writeFileSync(join(dir, 'model.onnx'), linearModelBytes({ weights: [1, 0, 0, 0] }));
+    const serve = await startServe(['--model', 'model.onnx', '--name', 'churn', '--processes', '2'], {
+      cwd: dir,
+    });
+    expect(serve.stderr()).toMatch(
+      /^serving churn at http:\/\/127\.0\.0\.1:\d+\/v2\/models\/churn from 2 processes/m,
+    );
+    const workers = childPids(serve.pid);
+    expect(workers).toHaveLength(2);
+    // A new connection per request: the primary hands connections to the workers in turn.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => inferOnNewConnection(serve.url, 'churn', [i, 0, 0, 0])),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    answers.forEach((a, i) => expect(a.body.outputs[0]!.data[0]).toBeCloseTo(sigmoid(i), 5));
+    const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+    // Each process answered about half; the text from either one counts all twelve.
+    expect(
+      /^modelops_infer_requests_total\{model="churn",protocol="http",status="200"\} (\d+)$/m.exec(
+        metrics,
+      )?.[1],
+    ).toBe('12');
+    expect(await serve.stop()).toBe(0);
+    expect(serve.stderr()).toMatch(/stopped serving churn/);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('--processes 0 is a one-line usage error', async () => {
+    const run = await runCli(['serve', '--model', 'model.onnx', '--port', '0', '--processes', '0'], {
+      cwd: dir,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'modelops serve: error: --processes 0 is not a whole number from 1 to 64 — pass --processes 1 (one process) or up to the number of cores',
+    ]);
   });
 
   it('a missing model file is a one-line usage error', async () => {
