@@ -14,6 +14,8 @@
 //                 POST …/infer with the binary tensor data extension (JSON header + raw float32)
 //   binary-1s     the same with --sessions 1: one session on the JavaScript thread, onnxruntime's
 //                 default threads, as the raw loop has
+//   binary-Np     the same with --processes N (one per core, up to 4): N server processes on one
+//                 port, each with one single-threaded session on its JavaScript thread
 //   json          (mlp only) the rows as JSON numbers
 //   coalesced     requests of B/8 rows from 4× the connections: dynamic batching joins them
 //   grpc          (BENCH_SERVE_GRPC=1) ModelInfer with raw_input_contents from @grpc/grpc-js,
@@ -279,10 +281,15 @@ async function measureModel(name, ort) {
   const full = binaryBody(batch);
   const split = binaryBody(small);
 
-  // Two servers, started once: default flags, and one session as the raw loop has. Requests of B
+  // Three servers, started once: default flags, one session as the raw loop has, and one process
+  // per core. Requests of B
   // rows each fill a run; the coalesced case's B/8-row requests are joined up to B.
   const base = ['--max-batch-size', String(batch), ...(withGrpc ? ['--grpc-port', '0'] : [])];
-  const servers = { default: await serve(name, base), one: await serve(name, [...base, '--sessions', '1']) };
+  const servers = {
+    default: await serve(name, base),
+    one: await serve(name, [...base, '--sessions', '1']),
+    processes: await serve(name, [...base, '--processes', String(sessions)]),
+  };
   const grpc = withGrpc ? await grpcClient(servers.default.grpc) : undefined;
   const grpcRequest = {
     model_name: name,
@@ -294,6 +301,7 @@ async function measureModel(name, ort) {
     'raw-parallel': () => rawParallel(join(work, `${name}.onnx`), width, sessions),
     binary: () => httpLoad(servers.default, name, full, batch),
     'binary-1s': () => httpLoad(servers.one, name, full, batch),
+    [`binary-${sessions}p`]: () => httpLoad(servers.processes, name, full, batch),
     ...(json ? { json: () => httpLoad(servers.default, name, jsonBody, batch) } : {}),
     coalesced: () => httpLoad(servers.default, name, split, small, connections * 4),
     ...(grpc ? { grpc: () => grpcLoad(servers.default, grpc, grpcRequest, batch) } : {}),
