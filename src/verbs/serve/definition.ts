@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { createSession, createWorkerSession, defaultReplicas } from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
-import type { VerbDefinition, VerbOutcome } from '../types.js';
+import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
 import { SERVE_INPUTS, SERVE_OUTPUTS } from './inputs.js';
 import { isServeWorker, joinServeProcesses, leaveServeProcesses, startServeProcesses } from './processes.js';
 import { resolveModelToServe } from './resolve-model.js';
@@ -36,11 +36,9 @@ export const serveVerb: VerbDefinition = {
   },
 };
 
-async function serve(
-  inputs: Parameters<VerbDefinition['run']>[0],
-  deps: Parameters<VerbDefinition['run']>[1],
-) {
+async function serve(inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome> {
   const port = checkPort('--port', inputs.port);
+  const processes = processesInput(inputs.processes);
   const grpcPort =
     inputs['grpc-port'] === undefined ? undefined : checkPort('--grpc-port', inputs['grpc-port']);
   const model = await resolveModelToServe(
@@ -52,7 +50,6 @@ async function serve(
     },
     deps,
   );
-  const processes = processesInput(inputs.processes);
   const version = model.version ? ` v${model.version}` : '';
   const worker = isServeWorker();
   if (processes > 1 && !worker) {
