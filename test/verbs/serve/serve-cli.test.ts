@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../support/cli-runner.js';
 import type { RepoWithRemote } from '../../support/git-repo.js';
 import { linearModelBytes } from '../../support/models.js';
@@ -80,6 +80,8 @@ describe('modelops serve', () => {
     const serve = await startServe(['--model', 'model.onnx', '--name', 'churn', '--processes', '2'], {
       cwd: dir,
     });
+    // A failed expectation must not leave the server running: stop it whatever happens.
+    onTestFinished(async () => void (await serve.stop()));
     expect(serve.stderr()).toMatch(
       /^serving churn at http:\/\/127\.0\.0\.1:\d+\/v2\/models\/churn from 2 processes/m,
     );
