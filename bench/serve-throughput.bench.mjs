@@ -16,6 +16,10 @@
 //                 default threads, as the raw loop has
 //   binary-Np     the same with --processes N (one per core, up to 4): N server processes on one
 //                 port, each with one single-threaded session on its JavaScript thread
+//   floor-Np      a third peer, the floor of any Node.js server: serve-floor-server.mjs, laid out
+//                 as binary-Np but doing only read body → session.run → answer (no checks,
+//                 batching, metrics or logs), under the same load. What binary-Np spends beyond it
+//                 is modelops' own; what it cannot reach, no Node.js server reaches on this machine
 //   json          (mlp only) the rows as JSON numbers
 //   coalesced     requests of B/8 rows from 4× the connections: dynamic batching joins them
 //   grpc          (BENCH_SERVE_GRPC=1) ModelInfer with raw_input_contents from @grpc/grpc-js,
@@ -32,7 +36,7 @@
 // "mlp,wide"). Writes bench/results/serve-throughput-b<B>.json; needs `npm run build` first.
 /* global fetch */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -90,9 +94,45 @@ function serve(model, args) {
   });
 }
 
+/** Starts the floor peer (serve-floor-server.mjs) and resolves once every process listens. */
+function serveFloor(model, processes) {
+  const child = spawn(
+    process.execPath,
+    [join(here, 'serve-floor-server.mjs'), `${model}.onnx`, String(processes)],
+    {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  return new Promise((done, fail) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const up = /at (http:\/\/127\.0\.0\.1:\d+)\/ pids (\S+)/.exec(stderr);
+      if (up)
+        done({
+          url: up[1],
+          pids: up[2].split(','),
+          stop: () => new Promise((ok) => (child.kill('SIGTERM'), child.on('exit', ok))),
+        });
+    });
+    child.on('exit', () => fail(new Error(`floor server exited: ${stderr}`)));
+  });
+}
+
+/** User + system CPU seconds of processes, from /proc (the floor peer has no /metrics). */
+function procCpu(pids) {
+  const ticksPerSecond = 100;
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  }, 0);
+}
+
 /** CPU seconds the server process has used (all threads), from its own /metrics. */
-async function serverCpu(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function serverCpu(server) {
+  if (server.pids) return procCpu(server.pids);
+  const text = await (await fetch(`${server.url}/metrics`)).text();
   return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)[1]);
 }
 
@@ -109,7 +149,7 @@ function summarize(requests, rows, wallSeconds, serverCpuSeconds, clientCpuSecon
 }
 
 async function httpLoad(server, model, { body, headers }, rows, clients = connections) {
-  const cpuBefore = await serverCpu(server.url);
+  const cpuBefore = await serverCpu(server);
   const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: `${server.url}/v2/models/${model}/infer`,
@@ -121,7 +161,7 @@ async function httpLoad(server, model, { body, headers }, rows, clients = connec
   });
   const client = cpuSeconds(process.cpuUsage(clientBefore));
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpu = (await serverCpu(server.url)) - cpuBefore;
+  const cpu = (await serverCpu(server)) - cpuBefore;
   return summarize(
     result['2xx'],
     rows,
@@ -135,7 +175,7 @@ async function httpLoad(server, model, { body, headers }, rows, clients = connec
 
 /** `connections` ModelInfer calls kept in flight for `seconds`, each call timed. */
 async function grpcLoad(server, client, request, rows) {
-  const cpuBefore = await serverCpu(server.url);
+  const cpuBefore = await serverCpu(server);
   const clientBefore = process.cpuUsage();
   const times = [];
   const started = performance.now();
@@ -150,7 +190,7 @@ async function grpcLoad(server, client, request, rows) {
   await Promise.all(Array.from({ length: connections }, loop));
   const wall = (performance.now() - started) / 1000;
   const clientCpu = cpuSeconds(process.cpuUsage(clientBefore));
-  const cpu = (await serverCpu(server.url)) - cpuBefore;
+  const cpu = (await serverCpu(server)) - cpuBefore;
   times.sort((a, b) => a - b);
   return summarize(times.length, rows, wall, cpu, clientCpu, percentile(times, 50), percentile(times, 99));
 }
@@ -289,6 +329,7 @@ async function measureModel(name, ort) {
     default: await serve(name, base),
     one: await serve(name, [...base, '--sessions', '1']),
     processes: await serve(name, [...base, '--processes', String(sessions)]),
+    floor: await serveFloor(name, sessions),
   };
   const grpc = withGrpc ? await grpcClient(servers.default.grpc) : undefined;
   const grpcRequest = {
@@ -302,6 +343,7 @@ async function measureModel(name, ort) {
     binary: () => httpLoad(servers.default, name, full, batch),
     'binary-1s': () => httpLoad(servers.one, name, full, batch),
     [`binary-${sessions}p`]: () => httpLoad(servers.processes, name, full, batch),
+    [`floor-${sessions}p`]: () => httpLoad(servers.floor, name, full, batch),
     ...(json ? { json: () => httpLoad(servers.default, name, jsonBody, batch) } : {}),
     coalesced: () => httpLoad(servers.default, name, split, small, connections * 4),
     ...(grpc ? { grpc: () => grpcLoad(servers.default, grpc, grpcRequest, batch) } : {}),
@@ -353,6 +395,16 @@ async function measureModel(name, ort) {
                     ),
                   ),
                 }),
+            // Against the least any Node.js server does under the same load: modelops' own cost.
+            ...(label === `binary-${sessions}p`
+              ? {
+                  ratio_to_floor: Number(
+                    median(
+                      list.map((s, i) => s.rows_per_s / samples[`floor-${sessions}p`][i].rows_per_s),
+                    ).toFixed(3),
+                  ),
+                }
+              : {}),
             // What the server costs per row, whatever share of the cores a shared machine gave it.
             cpu_efficiency_to_raw: ratio('rows_per_cpu_s'),
             // The load generator's CPU against the server's: its share of the same cores.
