@@ -57,10 +57,19 @@ export function createServeMetrics(): ServeMetrics {
     ),
     sessionRuns: registry.counter('modelops_session_runs_total', 'onnxruntime session.run calls, by model.'),
   };
-  // The usual process metrics, under their conventional names, so dashboards find them.
+  addProcessMetrics(registry);
+  return metrics;
+}
+
+/**
+ * The usual process metrics, under their conventional names, so dashboards find them. Also the
+ * whole of what a `--processes` primary adds to its workers' metrics: it accepts every
+ * connection and forwards logs, CPU the server spends too.
+ */
+export function addProcessMetrics(registry: MetricsRegistry): MetricsRegistry {
   registry.sampled(
     'process_cpu_seconds_total',
-    'User and system CPU time of the server process (all threads, onnxruntime included), in seconds.',
+    'User and system CPU time of the server process (all threads, onnxruntime included; with --processes, every process), in seconds.',
     'counter',
     () => {
       const { user, system } = process.cpuUsage();
@@ -69,9 +78,9 @@ export function createServeMetrics(): ServeMetrics {
   );
   registry.sampled(
     'process_resident_memory_bytes',
-    'Resident memory of the server process, in bytes.',
+    'Resident memory of the server process (with --processes, of every process), in bytes.',
     'gauge',
     () => process.memoryUsage.rss(),
   );
-  return metrics;
+  return registry;
 }

@@ -2,6 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { UsageError } from '../../core/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { mergeMetricsTexts } from '../../serve/merge-metrics.js';
+import { MetricsRegistry } from '../../serve/metrics.js';
+import { addProcessMetrics } from '../../serve/serve-metrics.js';
 
 /**
  * `modelops serve --processes N`: N server processes share the listening ports (node:cluster),
@@ -151,8 +153,12 @@ export function leaveServeProcesses(): void {
   if (process.connected) process.disconnect();
 }
 
-/** Primary side of GET /metrics: collect every live worker's text, merge, answer the asker. */
+/**
+ * Primary side of GET /metrics: collect every live worker's text, merge them with this
+ * process's own CPU and memory, answer the asker.
+ */
 function metricsAggregator(workers: ReadonlySet<Worker>) {
+  const own = addProcessMetrics(new MetricsRegistry());
   let next = 0;
   return (asker: Worker, askId: number): void => {
     const id = next++;
@@ -164,7 +170,11 @@ function metricsAggregator(workers: ReadonlySet<Worker>) {
       answered = true;
       for (const w of live) w.off('message', collect);
       if (asker.isConnected())
-        asker.send({ type: 'modelops-serve-metrics-answer', id: askId, text: mergeMetricsTexts(texts) });
+        asker.send({
+          type: 'modelops-serve-metrics-answer',
+          id: askId,
+          text: mergeMetricsTexts([...texts, own.render()]),
+        });
     };
     const collect = (message: Message) => {
       if (message.type !== 'modelops-serve-metrics' || message.id !== id) return;

@@ -46,6 +46,12 @@ function childPids(pid: number): number[] {
     .map(Number);
 }
 
+/** User + system CPU seconds a process has used so far (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 describe('modelops serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'modelops-serve-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +99,14 @@ describe('modelops serve', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
     answers.forEach((a, i) => expect(a.body.outputs[0]!.data[0]).toBeCloseTo(sigmoid(i), 5));
+    // Read before the scrape: CPU only grows, so the server's figure must be at least this sum.
+    const cpuOfAll = [serve.pid, ...workers].reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+    const cpuOfWorkers = workers.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+    // The primary's own CPU (it loaded the CLI and accepts every connection) is the server's too.
+    const reported = Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics)?.[1]);
+    expect(reported).toBeGreaterThanOrEqual(cpuOfAll - 0.02);
+    expect(reported - cpuOfWorkers).toBeGreaterThan(0.05);
     // Each process answered about half; the text from either one counts all twelve.
     expect(
       /^modelops_infer_requests_total\{model="churn",protocol="http",status="200"\} (\d+)$/m.exec(
