@@ -38,6 +38,8 @@ interface Pending {
  */
 export class DynamicBatcher {
   private readonly queue: Pending[] = [];
+  /** Rows queued per batch key, so whether the head's batch is full is known without a scan. */
+  private readonly queuedRows = new Map<string, number>();
   /** Batches handed to the runtime and not yet answered. */
   private inFlight = 0;
   /** Batches that can compute at once. */
@@ -73,6 +75,7 @@ export class DynamicBatcher {
     return new Promise((resolve, reject) => {
       const { key, rows } = this.batchKey(request);
       this.queue.push({ request, key, rows, queuedAt: performance.now(), resolve, reject });
+      if (key !== undefined) this.queuedRows.set(key, (this.queuedRows.get(key) ?? 0) + rows);
       this.schedule();
     });
   }
@@ -96,10 +99,15 @@ export class DynamicBatcher {
    */
   private headIsFull(): boolean {
     const head = this.queue[0]!;
-    return (
-      head.key === undefined ||
-      this.queue.reduce((sum, p) => sum + (p.key === head.key ? p.rows : 0), 0) >= this.options.maxBatchSize
-    );
+    return head.key === undefined || this.queuedRows.get(head.key)! >= this.options.maxBatchSize;
+  }
+
+  /** Takes a request's rows off its key's count once it leaves the queue for a batch. */
+  private dequeued(p: Pending): void {
+    if (p.key === undefined) return;
+    const left = this.queuedRows.get(p.key)! - p.rows;
+    if (left > 0) this.queuedRows.set(p.key, left);
+    else this.queuedRows.delete(p.key);
   }
 
   /** A session is free, or a worker session can queue one more batch and the head's is full. */
@@ -130,6 +138,7 @@ export class DynamicBatcher {
     if (!this.canDispatch()) return;
     this.inFlight++;
     const head = this.queue.shift()!;
+    this.dequeued(head);
     const batch = [head];
     let rows = head.rows;
     if (head.key !== undefined) {
@@ -139,6 +148,7 @@ export class DynamicBatcher {
           batch.push(next);
           rows += next.rows;
           this.queue.splice(i, 1);
+          this.dequeued(next);
         } else i++;
       }
     }
