@@ -9,6 +9,7 @@ import { makeTensor } from '../../../src/core/onnx/builder.js';
 import { setMetadata } from '../../../src/core/onnx/metadata.js';
 import { writeModel } from '../../../src/core/onnx/model-codec.js';
 import { loadModelFile, saveModelFile } from '../../../src/core/onnx/model-file.js';
+import { rejection } from '../../support/rejection.js';
 import { makeLogisticRegression, makeMlp } from './models.js';
 
 let dir: string;
@@ -30,16 +31,6 @@ function pointAt(model: ModelProto, location: string, offset = '0'): ModelProto 
     create(StringStringEntryProtoSchema, { key: 'length', value: '12' }),
   ];
   return model;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).not.toContain('\n');
-  return error as Error;
 }
 
 describe('loadModelFile / saveModelFile', () => {

@@ -1,6 +1,5 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelFormatError, UsageError } from '../../../src/core/errors.js';
 import { buildModel, makeNode } from '../../../src/core/onnx/builder.js';
@@ -17,6 +16,8 @@ import {
   makeMlp,
   mlpExpected,
 } from '../../core/onnx/models.js';
+import { rejection } from '../../support/rejection.js';
+import { expectFloat16RoundTrip, expectLoadFailures, suiteTempDir } from './session-contract.js';
 
 const ROWS = [
   [0, 0, 0],
@@ -25,23 +26,7 @@ const ROWS = [
   [10, -3, 0.5],
 ];
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelops-runtime-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).not.toContain('\n');
-  return error as Error;
-}
+const tempDir = suiteTempDir('modelops-runtime-');
 
 describe('createSession', () => {
   it('runs a logistic regression built in TypeScript to the expected probabilities', async () => {
@@ -62,7 +47,7 @@ describe('createSession', () => {
   });
 
   it('runs a Gemm MLP from a file path', async () => {
-    const path = join(dir, 'mlp.onnx');
+    const path = join(tempDir(), 'mlp.onnx');
     await saveModelFile(path, makeMlp());
     const runtime = await createSession(path);
     const rows = [
@@ -86,8 +71,8 @@ describe('createSession', () => {
     ];
     const inline = await createSession(writeModel(model));
     const expected = (await inline.run({ features: rowsToTensor(rows) })).probabilities!.data;
-    await mkdir(join(dir, 'external'));
-    const path = join(dir, 'external', 'mlp.onnx');
+    await mkdir(join(tempDir(), 'external'));
+    const path = join(tempDir(), 'external', 'mlp.onnx');
     const saved = await saveModelFile(path, model, {
       externalData: { location: 'mlp.onnx.data', threshold: 1024 },
     });
@@ -138,42 +123,15 @@ describe('createSession', () => {
   });
 
   it('feeds and fetches float16 as Uint16Array bit patterns on every Node version', async () => {
-    const model = buildModel({
-      inputs: [{ name: 'h', elementType: 'float16', shape: [3] }],
-      outputs: [
-        { name: 'same', elementType: 'float16', shape: [3] },
-        { name: 'f', elementType: 'float', shape: [3] },
-      ],
-      nodes: [makeNode('Identity', ['h'], ['same']), makeNode('Cast', ['h'], ['f'], { to: { int: 1 } })],
-    });
-    const runtime = await createSession(writeModel(model));
-    const bits = new Uint16Array([0x3c00, 0xc000, 0x3555]); // 1, -2, 0.33325
-    const { same, f } = await runtime.run({ h: { elementType: 'float16', dims: [3], data: bits } });
-    expect(same!.data).toEqual(bits);
-    expect(Array.from(f!.data as Float32Array)).toEqual([1, -2, 0.333251953125]);
-    await runtime.release();
+    await expectFloat16RoundTrip(createSession);
   });
 
   it('wraps load failures of corrupt or truncated models as one-line ModelFormatErrors', async () => {
-    const bytes = writeModel(makeMlp());
-    const truncated = await rejection(
-      createSession(bytes.subarray(0, bytes.length - 7), { source: 'cut.onnx' }),
-    );
-    expect(truncated).toBeInstanceOf(ModelFormatError);
-    expect(truncated.message).toMatch(/^onnxruntime cannot load cut\.onnx: .+ — /);
-    const path = join(dir, 'garbage.onnx');
-    await writeFile(path, 'this is not a model');
-    const garbage = await rejection(createSession(path));
-    expect(garbage).toBeInstanceOf(ModelFormatError);
-    expect(garbage.message).toContain('garbage.onnx');
-    expect(garbage.message).toContain('the file is truncated or not ONNX');
-    const empty = await rejection(createSession(new Uint8Array(0), { source: 'empty.onnx' }));
-    expect(empty).toBeInstanceOf(ModelFormatError);
-    expect(empty.message).toBe('empty.onnx is empty (0 bytes), not an ONNX model — export the model again');
+    await expectLoadFailures(createSession, tempDir());
   });
 
   it('reports a missing model file as a usage error', async () => {
-    const error = await rejection(createSession(join(dir, 'missing.onnx')));
+    const error = await rejection(createSession(join(tempDir(), 'missing.onnx')));
     expect(error).toBeInstanceOf(UsageError);
     expect(error).not.toBeInstanceOf(ModelFormatError);
     expect(error.message).toMatch(/model file '.*missing\.onnx' does not exist — check the --model path/);

@@ -1,36 +1,19 @@
 // A session in a worker thread must be indistinguishable from one on the main thread: same
 // metadata, same outputs bit for bit, the same one-line errors. (What it buys — the main thread
 // free while a batch computes — is measured in bench/evaluate-throughput.bench.mjs.)
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { ModelFormatError, UsageError } from '../../../src/core/errors.js';
-import { buildModel, makeNode } from '../../../src/core/onnx/builder.js';
 import { writeModel } from '../../../src/core/onnx/model-codec.js';
 import { saveModelFile } from '../../../src/core/onnx/model-file.js';
 import { createSession } from '../../../src/platform/runtime/session.js';
 import { createWorkerSession } from '../../../src/platform/runtime/worker-session.js';
 import { flatValues, rowsToTensor } from '../../../src/platform/runtime/runtime-tensor.js';
 import { makeLinearClassifierZipMap, makeMlp } from '../../core/onnx/models.js';
+import { rejection } from '../../support/rejection.js';
+import { expectFloat16RoundTrip, expectLoadFailures, suiteTempDir } from './session-contract.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelops-worker-session-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).not.toContain('\n');
-  return error as Error;
-}
+const tempDir = suiteTempDir('modelops-worker-session-');
 
 const ROWS = [
   [1, 2, 3, 4],
@@ -40,7 +23,7 @@ const ROWS = [
 
 describe('createWorkerSession', () => {
   it('gives the same metadata and bit-identical outputs as a main-thread session, from a path and from bytes', async () => {
-    const path = join(dir, 'mlp.onnx');
+    const path = join(tempDir(), 'mlp.onnx');
     await saveModelFile(path, makeMlp());
     const main = await createSession(path);
     const fromPath = await createWorkerSession(path);
@@ -155,36 +138,12 @@ describe('createWorkerSession', () => {
   });
 
   it('round-trips float16 as Uint16Array bit patterns', async () => {
-    const model = buildModel({
-      inputs: [{ name: 'h', elementType: 'float16', shape: [3] }],
-      outputs: [
-        { name: 'same', elementType: 'float16', shape: [3] },
-        { name: 'f', elementType: 'float', shape: [3] },
-      ],
-      nodes: [makeNode('Identity', ['h'], ['same']), makeNode('Cast', ['h'], ['f'], { to: { int: 1 } })],
-    });
-    const runtime = await createWorkerSession(writeModel(model));
-    const bits = new Uint16Array([0x3c00, 0xc000, 0x3555]);
-    const { same, f } = await runtime.run({ h: { elementType: 'float16', dims: [3], data: bits } });
-    expect(same!.data).toBeInstanceOf(Uint16Array);
-    expect(Array.from(same!.data as Uint16Array)).toEqual([0x3c00, 0xc000, 0x3555]);
-    expect(Array.from(f!.data as Float32Array)).toEqual([1, -2, 0.333251953125]);
-    await runtime.release();
+    await expectFloat16RoundTrip(createWorkerSession);
   });
 
   it('raises the same one-line errors: corrupt, empty, missing, non-tensor output, wrong shape', async () => {
-    const bytes = writeModel(makeMlp());
-    const cut = await rejection(
-      createWorkerSession(bytes.subarray(0, bytes.length - 7), { source: 'cut.onnx' }),
-    );
-    expect(cut).toBeInstanceOf(ModelFormatError);
-    expect(cut.message).toMatch(/^onnxruntime cannot load cut\.onnx: .+ — the file is truncated or not ONNX/);
-    const garbage = join(dir, 'garbage.onnx');
-    await writeFile(garbage, 'this is not a model');
-    expect(await rejection(createWorkerSession(garbage))).toBeInstanceOf(ModelFormatError);
-    const empty = await rejection(createWorkerSession(new Uint8Array(0), { source: 'empty.onnx' }));
-    expect(empty.message).toBe('empty.onnx is empty (0 bytes), not an ONNX model — export the model again');
-    const missing = await rejection(createWorkerSession(join(dir, 'missing.onnx')));
+    await expectLoadFailures(createWorkerSession, tempDir());
+    const missing = await rejection(createWorkerSession(join(tempDir(), 'missing.onnx')));
     expect(missing).toBeInstanceOf(UsageError);
     expect(missing.message).toMatch(/model file '.*missing\.onnx' does not exist — check the --model path/);
 
