@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { OperatorSetIdProtoSchema, type ModelProto, type NodeProto } from 'onnx-buf';
 import { UsageError } from '../../errors.js';
 import type { OptimizationPass, PassContext, PassResult } from '../pass.js';
-import { hoistedNote, hoistWeightConstants } from './constant-weights.js';
+import { hoistedNote } from './constant-weights.js';
 import type { DynamicContext } from './dynamic-context.js';
 import { emitConv, planConv, type ConvRewrite } from './dynamic-conv.js';
 import {
@@ -13,16 +13,9 @@ import {
   MS_DOMAIN,
   type MatMulRewrite,
 } from './dynamic-matmul.js';
-import {
-  cloneModel,
-  defaultOpset,
-  dropUnused,
-  findWeightUses,
-  NameScope,
-  tensorBytes,
-} from './graph-edit.js';
-import { countBy } from './int8-weight.js';
-import { boolOption, choiceOption, formatBytes, numberOption } from './options.js';
+import { dropUnused, findWeightUses, NameScope, tensorBytes } from './graph-edit.js';
+import { boolOption, choiceOption, numberOption } from './options.js';
+import { countBy, int8SizeNote, startWeightPass, unique } from './weight-pass.js';
 import { WeightStore } from './weight-store.js';
 
 const NAME = 'int8';
@@ -63,20 +56,13 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
       fix: `write ${NAME}:block-size=64 (16, 32, 64, 128, …)`,
     });
   }
-  const opset = defaultOpset(model);
-  if (opset < 11) {
-    return {
-      kind: 'skipped',
-      reason: `opset ${opset} has no DynamicQuantizeLinear (needs opset 11 or newer); export the model with opset 13 or newer, or upgrade it with modelops convert --from onnx --opset 13`,
-    };
-  }
-  const out = cloneModel(model);
-  const graph = out.graph!;
-  const hoisted = hoistWeightConstants(
-    out,
-    graph,
+  const start = startWeightPass(
+    model,
+    { op: 'DynamicQuantizeLinear', opset: 11 },
     withConv ? ['MatMul', 'Gemm', 'Conv'] : ['MatMul', 'Gemm'],
   );
+  if (start.kind === 'skipped') return start;
+  const { model: out, graph, opset, hoisted } = start;
   const names = new NameScope(graph);
   const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
   const matMuls = new Map<NodeProto, MatMulRewrite>();
@@ -147,7 +133,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
     const weights = [...matMuls.values()].map((r) => r.use.weight).filter(unique);
     const before = tensorBytes(weights);
     const ops = countBy([...matMuls.values()].map((r) => r.use.op));
-    const shrunk = `${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`;
+    const shrunk = int8SizeNote(before);
     notes.push(
       form === 'nbits'
         ? `${ops} run as MatMulNBits (com.microsoft, bits 8, accuracy_level 4); weights int8 in blocks of ` +
@@ -162,7 +148,7 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
     notes.push(
       `${convs.size} Conv run as DynamicQuantizeLinear + ${form === 'qdq' ? 'DequantizeLinear + Conv' : 'ConvInteger'}; ` +
         `${plural(weights.length, 'weight')} int8 ${perChannel ? 'per output channel' : 'per tensor'}: ` +
-        `${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`,
+        int8SizeNote(before),
     );
   }
   if (!perChannel && perChannelAsked)
@@ -176,10 +162,6 @@ function quantizeDynamic(model: ModelProto, context: PassContext): PassResult {
 /** ": 2 weight is not a float constant, 1 bias is not a constant" (empty when nothing was left). */
 function leftNote(left: Map<string, number>): string {
   return left.size === 0 ? '' : `: ${[...left].map(([why, n]) => `${n} ${why}`).join(', ')}`;
-}
-
-function unique<T>(value: T, index: number, all: T[]): boolean {
-  return all.indexOf(value) === index;
 }
 
 /** "1 weight", "3 weights" */

@@ -2,19 +2,11 @@ import type { ModelProto, NodeProto, TensorProto } from 'onnx-buf';
 import { makeNode, makeTensor, tensorValues, type AttributeValue } from '../../onnx/index.js';
 import type { OptimizationPass, PassContext, PassResult } from '../pass.js';
 import { activationRange, checkCalibration } from './calibration.js';
-import {
-  attrFloat,
-  cloneModel,
-  defaultOpset,
-  dropUnused,
-  findWeightUses,
-  NameScope,
-  type WeightUse,
-} from './graph-edit.js';
-import { hoistedNote, hoistWeightConstants } from './constant-weights.js';
-import { countBy } from './int8-weight.js';
+import { attrFloat, dropUnused, findWeightUses, NameScope, type WeightUse } from './graph-edit.js';
+import { hoistedNote } from './constant-weights.js';
 import { boolOption, choiceOption, numberOption } from './options.js';
 import { rangeParams, roundHalfEven } from './quant-math.js';
+import { countBy, startWeightPass } from './weight-pass.js';
 import { WeightStore } from './weight-store.js';
 
 const NAME = 'int8-static';
@@ -46,16 +38,9 @@ async function quantizeStatic(model: ModelProto, context: PassContext): Promise<
     'minmax',
   );
   const percentile = numberOption(NAME, context.options, 'percentile', [50, 100], 99.99);
-  const opset = defaultOpset(model);
-  if (opset < 10) {
-    return {
-      kind: 'skipped',
-      reason: `opset ${opset} has no QuantizeLinear (needs opset 10 or newer); export the model with opset 13 or newer, or upgrade it with modelops convert --from onnx --opset 13`,
-    };
-  }
-  const out = cloneModel(model);
-  const graph = out.graph!;
-  const hoisted = hoistWeightConstants(out, graph, ['MatMul', 'Gemm', 'Conv']);
+  const start = startWeightPass(model, { op: 'QuantizeLinear', opset: 10 }, ['MatMul', 'Gemm', 'Conv']);
+  if (start.kind === 'skipped') return start;
+  const { model: out, graph, opset, hoisted } = start;
   const initialized = new Set(graph.initializer.map((t) => t.name));
   const uses = findWeightUses(graph, ['MatMul', 'Gemm', 'Conv']).filter(
     (u) => !initialized.has(u.node.input[0]!),

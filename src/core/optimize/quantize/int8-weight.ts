@@ -1,14 +1,8 @@
 import type { OptimizationPass, PassContext, PassResult } from '../pass.js';
-import {
-  cloneModel,
-  defaultOpset,
-  dropUnused,
-  findWeightUses,
-  NameScope,
-  tensorBytes,
-} from './graph-edit.js';
-import { hoistedNote, hoistWeightConstants } from './constant-weights.js';
-import { boolOption, choiceOption, formatBytes } from './options.js';
+import { dropUnused, findWeightUses, NameScope, tensorBytes } from './graph-edit.js';
+import { hoistedNote } from './constant-weights.js';
+import { boolOption, choiceOption } from './options.js';
+import { countBy, int8SizeNote, startWeightPass, unique } from './weight-pass.js';
 import { WeightStore } from './weight-store.js';
 import type { ModelProto } from 'onnx-buf';
 
@@ -32,16 +26,9 @@ export const int8WeightPass: OptimizationPass = {
 function quantizeWeightsOnly(model: ModelProto, context: PassContext): PassResult {
   const perChannelAsked = boolOption(NAME, context.options, 'per-channel', true);
   const type = choiceOption(NAME, context.options, 'type', ['int8', 'uint8'] as const, 'int8');
-  const opset = defaultOpset(model);
-  if (opset < 10) {
-    return {
-      kind: 'skipped',
-      reason: `opset ${opset} has no DequantizeLinear (needs opset 10 or newer); export the model with opset 13 or newer, or upgrade it with modelops convert --from onnx --opset 13`,
-    };
-  }
-  const out = cloneModel(model);
-  const graph = out.graph!;
-  const hoisted = hoistWeightConstants(out, graph, ['MatMul', 'Gemm', 'Conv']);
+  const start = startWeightPass(model, { op: 'DequantizeLinear', opset: 10 }, ['MatMul', 'Gemm', 'Conv']);
+  if (start.kind === 'skipped') return start;
+  const { model: out, graph, opset, hoisted } = start;
   const uses = findWeightUses(graph, ['MatMul', 'Gemm', 'Conv']);
   if (uses.length === 0) {
     return { kind: 'skipped', reason: 'no MatMul, Gemm or Conv node reads a float weight initializer' };
@@ -61,19 +48,8 @@ function quantizeWeightsOnly(model: ModelProto, context: PassContext): PassResul
   const ops = countBy(uses.map((u) => u.op));
   notes.unshift(
     `${store.count} weights of ${ops} stored as ${type} ${perChannel ? 'per channel' : 'per tensor'}: ` +
-      `${formatBytes(before)} → ${formatBytes(Math.ceil(before / 4))} plus scales`,
+      int8SizeNote(before),
   );
   if (hoisted > 0) notes.push(hoistedNote(hoisted));
   return { kind: 'changed', model: out, notes };
-}
-
-function unique<T>(value: T, index: number, all: T[]): boolean {
-  return all.indexOf(value) === index;
-}
-
-/** "3 MatMul, 1 Conv" */
-export function countBy(items: string[]): string {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
 }
