@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
-import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
-import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { openPullRequest, type PullRequest } from '../support/pull-request.js';
 import { linearBinaryCsv, linearModelBytes } from '../support/models.js';
 
 const CHURN = 'models/churn/model.onnx';
@@ -32,49 +30,33 @@ datasets:
  * changes one model updates that model's comment only.
  */
 describe('evaluate on pull_request: every changed model', () => {
-  let repo: RepoWithRemote;
-  let github: StandIn;
-  let base: string;
-
+  let pr: PullRequest;
   beforeAll(async () => {
-    repo = await makeRepoWithRemote({ lfs: true });
-    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    base = await repo.commit(
-      {
-        '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n',
+    pr = await openPullRequest({
+      action: 'evaluate',
+      number: 21,
+      lfs: true,
+      files: {
         'modelops.yaml': CONFIG,
         'data/eval.csv': linearBinaryCsv({ rows: 600, seed: 7 }),
         [CHURN]: linearModelBytes(),
         [FRAUD]: linearModelBytes(),
       },
-      'two models',
-    );
-    await repo.git.run(['push', '--quiet', 'origin', 'main']);
-  });
-  afterAll(async () => {
-    await github.close();
-    await repo.cleanup();
-  });
-
-  const runOnPr = (head: string) =>
-    runBuiltAction({
-      action: 'evaluate',
-      workspace: repo.dir,
-      ...onPullRequest({ number: 21, head, base }),
-      apiUrl: github.url,
-      inputs: {},
-      extraEnv: repo.env,
+      message: 'two models',
+      push: true,
     });
+  });
+  afterAll(() => pr.close());
 
   it('two changed models: two comments, two checks, the worst verdict; the next push updates both comments in place', async () => {
-    const both = await repo.commit(
+    const both = await pr.repo.commit(
       {
         [CHURN]: linearModelBytes({ weights: [0.11, 0.2, 0.3, 0.4] }),
         [FRAUD]: linearModelBytes({ weights: [0.4, 0.3, -0.2, -0.1] }),
       },
       'retrain both; fraud regresses',
     );
-    const first = await runOnPr(both);
+    const first = await pr.run(both);
     expect(first.exitCode, first.stdout).toBe(1);
     expect(first.outputs.verdict).toBe('fail');
     const result = JSON.parse(first.outputs.result!) as {
@@ -87,24 +69,24 @@ describe('evaluate on pull_request: every changed model', () => {
       ['fraud', FRAUD, 'fail', 'created'],
     ]);
     expect(Object.keys(JSON.parse(first.outputs.metrics!) as object)).toEqual(['churn', 'fraud']);
-    let comments = github.state.commentsOn(21);
+    let comments = pr.github.state.commentsOn(21);
     expect(comments.map((c) => c.body.match(/<!-- modelops:evaluate:(\w+) -->/)?.[1])).toEqual([
       'churn',
       'fraud',
     ]);
-    expect(github.state.checkRuns.map((r) => [r.name, r.conclusion])).toEqual([
+    expect(pr.github.state.checkRuns.map((r) => [r.name, r.conclusion])).toEqual([
       ['modelops evaluate: churn', 'success'],
       ['modelops evaluate: fraud', 'failure'],
     ]);
     expect(first.summary).toContain('modelops evaluate: churn');
     expect(first.summary).toContain('modelops evaluate: fraud');
 
-    const fixed = await repo.commit(
+    const fixed = await pr.repo.commit(
       { [FRAUD]: linearModelBytes({ weights: [0.1, 0.21, 0.3, 0.4] }) },
       'fix fraud',
     );
     const fraudBefore = comments[1]!.body;
-    const second = await runOnPr(fixed);
+    const second = await pr.run(fixed);
     expect(second.exitCode, second.stdout).toBe(0);
     // base..HEAD still holds both models' changes: both are evaluated again, both comments updated in place.
     const again = JSON.parse(second.outputs.result!) as {
@@ -114,11 +96,11 @@ describe('evaluate on pull_request: every changed model', () => {
       ['churn', 'updated'],
       ['fraud', 'updated'],
     ]);
-    comments = github.state.commentsOn(21);
+    comments = pr.github.state.commentsOn(21);
     expect(comments).toHaveLength(2);
     expect(comments[1]!.body).not.toBe(fraudBefore);
     expect(comments[1]!.body).toContain('✅ pass');
-    expect(github.state.checkRuns).toHaveLength(4);
-    github.assertNoViolations();
+    expect(pr.github.state.checkRuns).toHaveLength(4);
+    pr.github.assertNoViolations();
   });
 });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
-import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
-import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { openPullRequest, type PullRequest } from '../support/pull-request.js';
 import { linearBinaryCsv, linearModelBytes } from '../support/models.js';
 
 const MODEL = 'models/churn/model.onnx';
@@ -30,45 +28,30 @@ datasets:
  * through the stand-in that validates every request against GitHub's OpenAPI description.
  */
 describe('evaluate on pull_request: sticky comment, check run, gates', () => {
-  let repo: RepoWithRemote;
-  let github: StandIn;
-  let base: string;
-
+  let pr: PullRequest;
   beforeAll(async () => {
-    repo = await makeRepoWithRemote({ lfs: true });
-    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    base = await repo.commit(
-      {
-        '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n',
+    pr = await openPullRequest({
+      action: 'evaluate',
+      number: 12,
+      inputs: { model: MODEL },
+      lfs: true,
+      files: {
         'modelops.yaml': CONFIG,
         'data/churn-eval.csv': linearBinaryCsv({ rows: 1500, seed: 42, label: 'churned' }),
         [MODEL]: linearModelBytes(),
       },
-      'churn v1',
-    );
-    await repo.git.run(['push', '--quiet', 'origin', 'main']);
-  });
-  afterAll(async () => {
-    await github.close();
-    await repo.cleanup();
-  });
-
-  const runOnPr = async (head: string) =>
-    runBuiltAction({
-      action: 'evaluate',
-      workspace: repo.dir,
-      ...onPullRequest({ number: 12, head, base }),
-      apiUrl: github.url,
-      inputs: { model: MODEL },
-      extraEnv: repo.env,
+      message: 'churn v1',
+      push: true,
     });
+  });
+  afterAll(() => pr.close());
 
   it('first push: one comment and a green check; a regression: the same comment, a red check, exit 1', async () => {
-    const good = await repo.commit(
+    const good = await pr.repo.commit(
       { [MODEL]: linearModelBytes({ weights: [0.11, 0.2, 0.3, 0.4] }) },
       'tweak',
     );
-    const first = await runOnPr(good);
+    const first = await pr.run(good);
     expect(first.exitCode, first.stdout).toBe(0);
     expect(first.outputs.verdict).toBe('pass');
     const result = JSON.parse(first.outputs.result!);
@@ -80,43 +63,43 @@ describe('evaluate on pull_request: sticky comment, check run, gates', () => {
       comment: { action: 'created' },
       check: { conclusion: 'success' },
     });
-    expect(result.baseline.label).toBe(`${MODEL} at base ${base.slice(0, 12)}`);
+    expect(result.baseline.label).toBe(`${MODEL} at base ${pr.base.slice(0, 12)}`);
     expect(JSON.parse(first.outputs.metrics!).roc_auc).toBeGreaterThan(0.8);
-    let comments = github.state.commentsOn(12);
+    let comments = pr.github.state.commentsOn(12);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- modelops:evaluate:churn -->');
     expect(comments[0]!.body).toContain('| metric | baseline | candidate | Δ | Δ % | gate |');
     expect(comments[0]!.body).toMatch(/\| `roc_auc` \| 0\.\d+ \| 0\.\d+ \|/);
     expect(first.summary).toContain('### modelops evaluate: churn — ✅ pass');
-    expect(github.state.checkRuns).toHaveLength(1);
-    expect(github.state.checkRuns[0]).toMatchObject({
+    expect(pr.github.state.checkRuns).toHaveLength(1);
+    expect(pr.github.state.checkRuns[0]).toMatchObject({
       name: 'modelops evaluate: churn',
       headSha: good,
       status: 'completed',
       conclusion: 'success',
     });
 
-    const bad = await repo.commit(
+    const bad = await pr.repo.commit(
       { [MODEL]: linearModelBytes({ weights: [0.4, 0.3, -0.2, -0.1] }) },
       'regress',
     );
-    const second = await runOnPr(bad);
+    const second = await pr.run(bad);
     expect(second.exitCode, second.stdout).toBe(1);
     expect(second.outputs.verdict).toBe('fail');
     expect(JSON.parse(second.outputs.result!).comment.action).toBe('updated');
-    comments = github.state.commentsOn(12);
+    comments = pr.github.state.commentsOn(12);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('❌ fail');
     expect(comments[0]!.body).toMatch(/❌ `roc_auc` \(max-degradation\)/);
-    expect(github.state.checkRuns).toHaveLength(2);
-    expect(github.state.checkRuns[1]).toMatchObject({ headSha: bad, conclusion: 'failure' });
+    expect(pr.github.state.checkRuns).toHaveLength(2);
+    expect(pr.github.state.checkRuns[1]).toMatchObject({ headSha: bad, conclusion: 'failure' });
     expect(second.stdout).toMatch(/::error::modelops evaluate: fail/);
     // Each failed gate points at its line of modelops.yaml (7: `- metric: roc_auc`, 9: accuracy),
     // on the check run and as an ::error annotation; the green run had none.
     expect(CONFIG.split('\n')[6]).toBe('      - metric: roc_auc');
     expect(CONFIG.split('\n')[8]).toBe('      - metric: accuracy');
-    expect(github.state.checkRuns[0]!.annotations).toEqual([]);
-    expect(github.state.checkRuns[1]!.annotations).toEqual([
+    expect(pr.github.state.checkRuns[0]!.annotations).toEqual([]);
+    expect(pr.github.state.checkRuns[1]!.annotations).toEqual([
       expect.objectContaining({
         path: 'modelops.yaml',
         start_line: 7,
@@ -140,6 +123,6 @@ describe('evaluate on pull_request: sticky comment, check run, gates', () => {
       /^::error title=churn%3A gate accuracy failed,file=modelops\.yaml,line=9::accuracy .* below min 0\.6$/m,
     );
     expect(first.stdout).not.toMatch(/file=modelops\.yaml/);
-    github.assertNoViolations();
+    pr.github.assertNoViolations();
   });
 });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPullRequest, runBuiltAction } from '../support/action-runner.js';
-import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
-import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { openPullRequest, type PullRequest } from '../support/pull-request.js';
 import { linearModelBytes } from '../support/models.js';
 
 const MODEL = 'models/churn/model.onnx';
@@ -12,52 +10,41 @@ const MODEL = 'models/churn/model.onnx';
  * request and response against GitHub's OpenAPI description.
  */
 describe('version on pull_request: one sticky comment, validated against the OpenAPI description', () => {
-  let repo: RepoWithRemote;
-  let github: StandIn;
-  let base: string;
-
+  let pr: PullRequest;
   beforeAll(async () => {
-    repo = await makeRepoWithRemote({ lfs: true });
-    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    base = await repo.commit({ '.gitattributes': '*.onnx filter=lfs diff=lfs merge=lfs -text\n' }, 'init');
-  });
-  afterAll(async () => {
-    await github.close();
-    await repo.cleanup();
-  });
-
-  const runOnPr = async (head: string) =>
-    runBuiltAction({
+    pr = await openPullRequest({
       action: 'version',
-      workspace: repo.dir,
-      ...onPullRequest({ number: 7, head, base }),
-      apiUrl: github.url,
+      number: 7,
       inputs: { 'dry-run': 'true' },
-      extraEnv: repo.env,
+      lfs: true,
+      files: {},
+      message: 'init',
     });
+  });
+  afterAll(() => pr.close());
 
   it('creates the comment once, then updates it in place on the next push', async () => {
-    const first = await runOnPr(await repo.commit({ [MODEL]: linearModelBytes() }, 'add churn'));
+    const first = await pr.run(await pr.repo.commit({ [MODEL]: linearModelBytes() }, 'add churn'));
     expect(first.exitCode, first.stdout).toBe(0);
     expect(JSON.parse(first.outputs.result!)).toMatchObject({
       tag: 'churn@v1.0.0',
       dryRun: true,
       comment: { action: 'created' },
     });
-    let comments = github.state.commentsOn(7);
+    let comments = pr.github.state.commentsOn(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- modelops:version -->');
     expect(comments[0]!.body).toContain('| churn | planned | `churn@v1.0.0` |');
 
-    const second = await runOnPr(
-      await repo.commit({ [MODEL]: linearModelBytes({ extraOutput: true }) }, 'add logit'),
+    const second = await pr.run(
+      await pr.repo.commit({ [MODEL]: linearModelBytes({ extraOutput: true }) }, 'add logit'),
     );
     expect(second.exitCode, second.stdout).toBe(0);
     expect(JSON.parse(second.outputs.result!).comment.action).toBe('updated');
-    comments = github.state.commentsOn(7);
+    comments = pr.github.state.commentsOn(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('`churn@v1.0.0`'); // still the first version: nothing was registered
     expect(second.summary).toContain('### modelops version (dry run)');
-    github.assertNoViolations();
+    pr.github.assertNoViolations();
   });
 });

@@ -29,8 +29,28 @@ function labelledCsv(rows: number, labelOf: (x: Float32Array) => number): string
   return lines.join('\n') + '\n';
 }
 
+/** Flags by name without the dashes: `true` passes a switch, `false` leaves the flag out. */
+type Flags = Record<string, string | boolean>;
+
+/** `modelops optimize` on mlp.onnx with 3 latency runs and --json, unless `flags` says otherwise. */
+function optimizeArgs(flags: Flags): string[] {
+  const all: Flags = {
+    model: 'mlp.onnx',
+    ...flags,
+    'latency-runs': flags['latency-runs'] ?? '3',
+    json: flags.json ?? true,
+  };
+  return [
+    'optimize',
+    ...Object.entries(all).flatMap(([name, value]) =>
+      value === false ? [] : value === true ? [`--${name}`] : [`--${name}`, value],
+    ),
+  ];
+}
+
 describe('modelops optimize (CLI)', () => {
   let dir: string;
+  const optimize = (flags: Flags) => runCli(optimizeArgs(flags), { cwd: dir });
   const original = writeModel(makeMlp({ hidden: 128 }));
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'modelops-optimize-'));
@@ -44,27 +64,14 @@ describe('modelops optimize (CLI)', () => {
   });
 
   it('measures every candidate against the original, picks the smallest and writes it', async () => {
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'out/small.onnx',
-        '--passes',
-        'graph,int8,fp16,prune:sparsity=0.3,dead-code',
-        '--data',
-        'val.csv',
-        '--label-column',
-        'label',
-        '--objective',
-        'size',
-        '--latency-runs',
-        '5',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'out/small.onnx',
+      passes: 'graph,int8,fp16,prune:sparsity=0.3,dead-code',
+      data: 'val.csv',
+      'label-column': 'label',
+      objective: 'size',
+      'latency-runs': '5',
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const result = run.json as { candidates: Row[]; chosen: string; output: string; quality_metric: string };
     const rows = result.candidates;
@@ -101,27 +108,13 @@ describe('modelops optimize (CLI)', () => {
   }, 120_000);
 
   it('calibrates int8-static on the data rows through onnxruntime', async () => {
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'static.onnx',
-        '--passes',
-        'int8-static',
-        '--data',
-        'val.csv',
-        '--calibration-rows',
-        '64',
-        '--objective',
-        'size',
-        '--latency-runs',
-        '3',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'static.onnx',
+      passes: 'int8-static',
+      data: 'val.csv',
+      'calibration-rows': '64',
+      objective: 'size',
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const rows = (run.json as { candidates: (Row & { max_abs_diff: number })[] }).candidates;
     expect(rows[1]).toMatchObject({ name: 'int8-static', status: 'ok', chosen: true });
@@ -131,25 +124,12 @@ describe('modelops optimize (CLI)', () => {
   }, 60_000);
 
   it('passes int8 options through --passes: form=nbits writes MatMulNBits close to the original', async () => {
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'nbits.onnx',
-        '--passes',
-        'int8:form=nbits:block-size=32',
-        '--data',
-        'val.csv',
-        '--objective',
-        'size',
-        '--latency-runs',
-        '3',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'nbits.onnx',
+      passes: 'int8:form=nbits:block-size=32',
+      data: 'val.csv',
+      objective: 'size',
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const rows = (run.json as { candidates: (Row & { max_abs_diff: number; notes: string[] })[] }).candidates;
     expect(rows[1]).toMatchObject({ name: 'int8', status: 'ok', chosen: true });
@@ -168,25 +148,12 @@ describe('modelops optimize (CLI)', () => {
   it('measures an ensemble of the model and others with its signature like any candidate', async () => {
     writeFileSync(join(dir, 'mlp2.onnx'), writeModel(makeMlp({ hidden: 128, seed: 77 })));
     writeFileSync(join(dir, 'mlp3.onnx'), writeModel(makeMlp({ hidden: 128, seed: 99 })));
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'ens.onnx',
-        '--passes',
-        'graph',
-        '--ensemble',
-        'mlp2.onnx,mlp3.onnx',
-        '--data',
-        'val.csv',
-        '--latency-runs',
-        '3',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'ens.onnx',
+      passes: 'graph',
+      ensemble: 'mlp2.onnx,mlp3.onnx',
+      data: 'val.csv',
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const rows = (run.json as { candidates: (Row & { notes: string[] })[] }).candidates;
     const ensemble = rows.find((r) => r.name === 'ensemble(3)')!;
@@ -197,20 +164,13 @@ describe('modelops optimize (CLI)', () => {
     expect(ensemble.size!).toBeGreaterThan(original.length * 2.9);
     expect(ensemble.metrics?.accuracy).toBeGreaterThan(0);
     writeFileSync(join(dir, 'cnn.onnx'), writeModel(makeCnn()));
-    const mismatch = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'ens.onnx',
-        '--passes',
-        'graph',
-        '--ensemble',
-        'cnn.onnx',
-      ],
-      { cwd: dir },
-    );
+    const mismatch = await optimize({
+      output: 'ens.onnx',
+      passes: 'graph',
+      ensemble: 'cnn.onnx',
+      'latency-runs': false,
+      json: false,
+    });
     expect(mismatch.exitCode).toBe(2);
     expect(mismatch.stderr).toMatch(/ensemble member 1 has another signature than member 0/);
   }, 60_000);
@@ -218,21 +178,7 @@ describe('modelops optimize (CLI)', () => {
   it("int8 runs a CNN's Conv as ConvInteger; int8:conv=false leaves it in float and says so", async () => {
     writeFileSync(join(dir, 'cnn.onnx'), writeModel(makeCnn()));
     const notesOf = async (passes: string): Promise<string[]> => {
-      const run = await runCli(
-        [
-          'optimize',
-          '--model',
-          'cnn.onnx',
-          '--output',
-          'cnn.int8.onnx',
-          '--passes',
-          passes,
-          '--latency-runs',
-          '3',
-          '--json',
-        ],
-        { cwd: dir },
-      );
+      const run = await optimize({ model: 'cnn.onnx', output: 'cnn.int8.onnx', passes });
       expect(run.exitCode, run.stderr).toBe(0);
       const rows = (run.json as { candidates: (Row & { notes: string[]; max_abs_diff: number })[] })
         .candidates;
@@ -251,23 +197,14 @@ describe('modelops optimize (CLI)', () => {
   }, 60_000);
 
   it('prints the table with Pareto marks in text mode', async () => {
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'fast.onnx',
-        '--passes',
-        'graph,fp16',
-        '--latency-runs',
-        '5',
-        // Size, not latency: on a model this small the latency order is the machine's noise.
-        '--objective',
-        'size',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'fast.onnx',
+      passes: 'graph,fp16',
+      'latency-runs': '5',
+      // Size, not latency: on a model this small the latency order is the machine's noise.
+      objective: 'size',
+      json: false,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^mlp\.onnx: chose fp16: /);
     expect(run.stdout).toMatch(/^fp16\s+\S+\s+\d+\.\d KiB\s+0\.\d\d×.*\*\s*$/m);
@@ -279,25 +216,12 @@ describe('modelops optimize (CLI)', () => {
   }, 60_000);
 
   it('exits 1 with the table when no candidate meets the budget', async () => {
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'mlp.onnx',
-        '--output',
-        'never.onnx',
-        '--passes',
-        'prune:sparsity=0.95',
-        '--data',
-        'val.csv',
-        '--budget',
-        'accuracy=+50%',
-        '--latency-runs',
-        '3',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({
+      output: 'never.onnx',
+      passes: 'prune:sparsity=0.95',
+      data: 'val.csv',
+      budget: 'accuracy=+50%',
+    });
     expect(run.exitCode).toBe(1);
     const result = run.json as { candidates: Row[]; chosen: null; verdict: string; output: null };
     expect(result).toMatchObject({ chosen: null, verdict: 'no-candidate', output: null });
@@ -345,21 +269,7 @@ describe('modelops optimize (CLI)', () => {
       nodes: [makeNode('Softmax', ['x'], ['y'])],
     });
     writeFileSync(join(dir, 'bare.onnx'), writeModel(bare));
-    const run = await runCli(
-      [
-        'optimize',
-        '--model',
-        'bare.onnx',
-        '--output',
-        'bare-out.onnx',
-        '--passes',
-        'prune,int8',
-        '--latency-runs',
-        '3',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await optimize({ model: 'bare.onnx', output: 'bare-out.onnx', passes: 'prune,int8' });
     // Nothing to gain: the original is kept (and written), and the table says why.
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.json).toMatchObject({ verdict: 'original', chosen: 'original', output: 'bare-out.onnx' });
