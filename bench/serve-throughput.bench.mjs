@@ -348,14 +348,16 @@ async function measureModel(name, ort) {
     coalesced: () => httpLoad(servers.default, name, split, small, connections * 4),
     ...(grpc ? { grpc: () => grpcLoad(servers.default, grpc, grpcRequest, batch) } : {}),
   };
-  // Warm up sessions and JIT on every server before timing.
+  // Warm up sessions and JIT on every server before timing: 2 s of the same load each, so V8 has
+  // optimized the request path (`perf` saw the first seconds cost modelops, with more JavaScript
+  // to compile, 1.9× the CPU per request of later ones; the floor peer less).
   for (const server of Object.values(servers))
     await autocannon({
       url: `${server.url}/v2/models/${name}/infer`,
       method: 'POST',
       ...full,
-      amount: 40,
-      connections: 2,
+      duration: 2,
+      connections,
     });
 
   const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));

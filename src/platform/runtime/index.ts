@@ -13,6 +13,7 @@ export {
 } from './session.js';
 export { createWorkerSession } from './worker-session.js';
 export { defaultReplicas, LARGE_MODEL_BYTES } from './default-replicas.js';
+export { keepHeapUnderLoad } from './server-heap.js';
 export { runBatches, type BatchOptions, type BatchResult } from './batching.js';
 export {
   flatValues,

@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
-import { createSession, createWorkerSession, defaultReplicas } from '../../platform/runtime/index.js';
+import {
+  createSession,
+  createWorkerSession,
+  defaultReplicas,
+  keepHeapUnderLoad,
+} from '../../platform/runtime/index.js';
 import { loadServedModel } from '../../serve/load-served-model.js';
 import { startServer } from '../../serve/start-server.js';
 import type { ParsedInputs, VerbDefinition, VerbDeps, VerbOutcome } from '../types.js';
@@ -64,6 +69,8 @@ async function serve(inputs: ParsedInputs, deps: VerbDeps): Promise<VerbOutcome>
     deps.logger.info(`stopped serving ${model.name}${version}`);
     return stoppedOutcome(model, listening.url, listening.grpcAddress, processes);
   }
+  // This process serves: V8 must not mistake its time inside onnxruntime for idleness.
+  keepHeapUnderLoad();
   const threadsInput = inputs.threads === undefined ? undefined : Number(inputs.threads);
   if (threadsInput !== undefined && (!Number.isInteger(threadsInput) || threadsInput < 1))
     throw new UsageError(`--threads ${threadsInput} is not a positive whole number`, {
