@@ -34,6 +34,9 @@ function describe(m) {
   try {
     ort = require(workerData.ortPath);
     session = await ort.InferenceSession.create(workerData.model, workerData.options);
+    // onnxruntime holds its own copy now; the file's bytes kept for the thread's life would count
+    // as V8 external memory and bring on full collections under load (see server-heap.ts).
+    workerData.model = null;
   } catch (error) {
     parentPort.postMessage({ loadError: message(error) });
     return;
