@@ -50,7 +50,7 @@ export const SERVE_INPUTS: readonly InputSpec[] = [
   {
     name: 'processes',
     description:
-      'Server processes sharing the ports (node:cluster), each with its own event loop and, unless --sessions/--threads say otherwise, one session with cores ÷ processes intra-op threads. For fast models, where reading and answering requests costs more than the model: 2 on 2 cores served 1.4× the rows/s of one process on a 0.23 ms model and 1.2× on a 2.5 ms one. /metrics answers for all of them. Default 1.',
+      'Server processes sharing the ports (node:cluster), each with its own event loop and, unless --sessions/--threads say otherwise, one session with cores ÷ processes intra-op threads. For fast models, where reading and answering requests costs more than the model: 2 on 2 cores served 1.2× the rows/s of one process on a 0.22 ms model (about the same on a 2.5 ms one, where --sessions 1 did best). /metrics answers for all of them. Default 1.',
     type: 'number',
     default: '1',
   },

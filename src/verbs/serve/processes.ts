@@ -9,8 +9,8 @@ import { addProcessMetrics } from '../../serve/serve-metrics.js';
  * `modelops serve --processes N`: N server processes share the listening ports (node:cluster),
  * each with its own event loop and a single-threaded session by default. For a fast model the
  * HTTP work is most of the cost, and one process per core runs it without the hand-off of
- * tensors between threads: bench/serve-throughput measured 1.4× the rows/s of one process on a
- * 0.23 ms model (docs/performance.md). The primary only forks, forwards logs, answers for the
+ * tensors between threads: bench/serve-throughput measured 1.2–1.4× the rows/s of one process on
+ * a 0.22 ms model (docs/performance.md). The primary only forks, forwards logs, answers for the
  * whole server's /metrics, and stops the workers on SIGTERM.
  */
 
