@@ -2,6 +2,7 @@ import { DynamicBatcher, type BatchingOptions } from './dynamic-batcher.js';
 import type { DecodedInferRequest } from './infer-request.js';
 import type { ServedModel } from './served-model.js';
 import type { RuntimeTensor } from '../platform/runtime/runtime-tensor.js';
+import { observeGarbageCollection } from './gc-metrics.js';
 import { createServeMetrics, type ServeMetrics } from './serve-metrics.js';
 
 /** The model or version asked for is not served here: HTTP 404, gRPC NOT_FOUND. */
@@ -24,6 +25,7 @@ export class InferenceService {
   private readonly models: Map<string, { model: ServedModel; batcher: DynamicBatcher }>;
   /** Metric series per model, protocol and status, looked up once each (one record per request). */
   private readonly recorders = new Map<string, (seconds: number) => void>();
+  private readonly stopObservingGc: () => void;
 
   constructor(
     models: readonly ServedModel[],
@@ -33,6 +35,7 @@ export class InferenceService {
     this.models = new Map(
       models.map((m) => [m.name, { model: m, batcher: new DynamicBatcher(m, batching, this.metrics) }]),
     );
+    this.stopObservingGc = observeGarbageCollection(this.metrics.gcDuration);
   }
 
   get modelNames(): string[] {
@@ -78,6 +81,7 @@ export class InferenceService {
 
   /** Frees every onnxruntime session. */
   async release(): Promise<void> {
+    this.stopObservingGc();
     for (const { model } of this.models.values()) await model.runtime.release();
   }
 }

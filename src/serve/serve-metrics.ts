@@ -16,6 +16,8 @@ export interface ServeMetrics {
   /** Requests per session.run, by model: above 1 means requests were coalesced. */
   batchRequests: Histogram;
   sessionRuns: Counter;
+  /** Garbage collections of the process, by kind (major, minor, incremental, weakcb). */
+  gcDuration: Histogram;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -56,6 +58,11 @@ export function createServeMetrics(): ServeMetrics {
       REQUESTS,
     ),
     sessionRuns: registry.counter('modelops_session_runs_total', 'onnxruntime session.run calls, by model.'),
+    gcDuration: registry.histogram(
+      'nodejs_gc_duration_seconds',
+      'Garbage collections of the server process (its JavaScript thread), by kind: major, minor, incremental, weakcb.',
+      SECONDS,
+    ),
   };
   addProcessMetrics(registry);
   return metrics;

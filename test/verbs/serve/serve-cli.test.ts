@@ -118,6 +118,46 @@ describe('modelops serve', () => {
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
   });
 
+  it('/metrics counts garbage collections by kind (nodejs_gc_duration_seconds)', async () => {
+    // 256 KiB binary requests (64 rows × 1,024 floats): their socket buffers make garbage to collect.
+    const features = 1024;
+    writeFileSync(join(dir, 'wide.onnx'), linearModelBytes({ features }));
+    const serve = await startServe(['--model', 'wide.onnx', '--name', 'wide', '--sessions', '1'], {
+      cwd: dir,
+    });
+    onTestFinished(async () => void (await serve.stop()));
+    const values = new Float32Array(64 * features).fill(0.001);
+    const head = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: 'features',
+            shape: [64, features],
+            datatype: 'FP32',
+            parameters: { binary_data_size: values.byteLength },
+          },
+        ],
+      }),
+    );
+    const body = Buffer.concat([head, Buffer.from(values.buffer)]);
+    const headers = { 'inference-header-content-length': String(head.length) };
+    for (let i = 0; i < 300; i++) {
+      const res = await fetch(`${serve.url}/v2/models/wide/infer`, { method: 'POST', body, headers });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+    expect(metrics).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
+    const series = (name: string, kind: string) =>
+      Number(
+        new RegExp(`^nodejs_gc_duration_seconds_${name}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(metrics)?.[1],
+      );
+    // 75 MB of request bodies went through: young-generation collections ran, and took time.
+    expect(series('count', 'minor')).toBeGreaterThan(0);
+    expect(series('sum', 'minor')).toBeGreaterThan(0);
+    expect(await serve.stop()).toBe(0);
+  });
+
   it('--processes 0 is a one-line usage error', async () => {
     const run = await runCli(['serve', '--model', 'model.onnx', '--port', '0', '--processes', '0'], {
       cwd: dir,
