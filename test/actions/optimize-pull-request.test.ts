@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModel, writeModel } from '../../src/core/onnx/index.js';
-import { runBuiltAction } from '../support/action-runner.js';
-import { makeRepoWithRemote, type RepoWithRemote } from '../support/git-repo.js';
-import { startStandIn, type StandIn } from '../support/github-stand-in/index.js';
+import { openPullRequest, type PullRequest } from '../support/pull-request.js';
 import { makeMlp, randoms } from '../core/optimize/make-models.js';
 
 function validationCsv(rows: number): string {
@@ -26,50 +24,28 @@ function validationCsv(rows: number): string {
  * against GitHub's OpenAPI description by the stand-in.
  */
 describe('optimize action on pull_request: Pareto table in summary and one sticky comment', () => {
-  let repo: RepoWithRemote;
-  let github: StandIn;
-  let base: string;
+  let pr: PullRequest;
   const model = writeModel(makeMlp({ hidden: 128 }));
 
   beforeAll(async () => {
-    repo = await makeRepoWithRemote();
-    github = await startStandIn({ owner: 'octo-org', repo: 'models' });
-    base = await repo.commit(
-      { 'models/mlp/model.onnx': model, 'data/val.csv': validationCsv(120) },
-      'add model and data',
-    );
-  });
-  afterAll(async () => {
-    await github.close();
-    await repo.cleanup();
-  });
-
-  const runOnPr = (head: string, inputs: Record<string, string>) =>
-    runBuiltAction({
+    pr = await openPullRequest({
       action: 'optimize',
-      workspace: repo.dir,
-      eventName: 'pull_request',
-      event: {
-        action: 'synchronize',
-        number: 9,
-        pull_request: { number: 9, head: { sha: head, ref: 'feature' }, base: { sha: base, ref: 'main' } },
-      },
-      sha: head,
-      ref: 'refs/pull/9/merge',
-      apiUrl: github.url,
+      number: 9,
       inputs: {
         model: 'models/mlp/model.onnx',
         output: 'build/mlp.opt.onnx',
         data: 'data/val.csv',
         'label-column': 'label',
         'latency-runs': '5',
-        ...inputs,
       },
-      extraEnv: repo.env,
+      files: { 'models/mlp/model.onnx': model, 'data/val.csv': validationCsv(120) },
+      message: 'add model and data',
     });
+  });
+  afterAll(() => pr.close());
 
   it('writes the smallest candidate inside the budget, then fails an impossible budget in place', async () => {
-    const first = await runOnPr(await repo.commit({ 'README.md': 'models\n' }, 'readme'), {
+    const first = await pr.run(await pr.repo.commit({ 'README.md': 'models\n' }, 'readme'), {
       passes: 'int8,fp16,graph',
       budget: 'accuracy=-5%',
       objective: 'size',
@@ -89,28 +65,28 @@ describe('optimize action on pull_request: Pareto table in summary and one stick
       'fp16+graph',
     ]);
     expect(result.comment).toMatchObject({ action: 'created' });
-    const written = readModel(readFileSync(join(repo.dir, 'build/mlp.opt.onnx')));
+    const written = readModel(readFileSync(join(pr.repo.dir, 'build/mlp.opt.onnx')));
     expect(written.metadataProps.find((p) => p.key === 'modelops.optimize')?.value).toBe(
       first.outputs.chosen,
     );
-    expect(readFileSync(join(repo.dir, 'models/mlp/model.onnx')).equals(Buffer.from(model))).toBe(true);
+    expect(readFileSync(join(pr.repo.dir, 'models/mlp/model.onnx')).equals(Buffer.from(model))).toBe(true);
     expect(first.summary).toMatch(/### modelops optimize: models\/mlp\/model\.onnx — ✅ chose /);
     expect(first.summary).toContain('| candidate | status | size | ×size | p50 ms | p95 ms | ×p50 |');
     expect(first.summary).toContain('```mermaid\nxychart-beta');
-    let comments = github.state.commentsOn(9);
+    let comments = pr.github.state.commentsOn(9);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('★ Pareto-optimal');
 
-    const second = await runOnPr(await repo.commit({ 'README.md': 'models, again\n' }, 'push'), {
+    const second = await pr.run(await pr.repo.commit({ 'README.md': 'models, again\n' }, 'push'), {
       passes: 'prune:sparsity=0.9',
       budget: 'accuracy=+50%',
     });
     expect(second.exitCode).toBe(1);
     expect(second.outputs).toMatchObject({ output: '', chosen: '' });
-    comments = github.state.commentsOn(9);
+    comments = pr.github.state.commentsOn(9);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('❌ no candidate is inside the budget (accuracy=+50%)');
     expect(comments[0]!.body).toMatch(/`prune` \(over-budget\): accuracy [+-]\d+\.\d+% \(budget \+50%\) ✗/);
-    github.assertNoViolations();
+    pr.github.assertNoViolations();
   }, 180_000);
 });

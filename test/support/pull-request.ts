@@ -8,8 +8,11 @@ export interface PullRequest {
   github: StandIn;
   /** The PR's base commit: main before the PR. */
   base: string;
-  /** Runs the built action as a runner does for a push of `head` to the PR. */
-  run(head: string): Promise<ActionRun>;
+  /**
+   * Runs the built action as a runner does for a push of `head` to the PR; `inputs` are added to
+   * (and override) the PR's inputs for this run only.
+   */
+  run(head: string, inputs?: Record<string, string>): Promise<ActionRun>;
   /** Stops the stand-in and removes the repository. */
   close(): Promise<void>;
 }
@@ -28,6 +31,11 @@ export interface PullRequestOptions {
   lfs?: boolean;
   /** Pushes the base commit to the remote's main. */
   push?: boolean;
+  /**
+   * More environment for every run, over the repository's git environment: what a runner sets
+   * besides the event (GITHUB_ACTION_REPOSITORY, …).
+   */
+  env?: Record<string, string>;
 }
 
 /** Makes the repository and its base commit and starts the stand-in; call {@link PullRequest.close} after. */
@@ -43,14 +51,14 @@ export async function openPullRequest(options: PullRequestOptions): Promise<Pull
     repo,
     github,
     base,
-    run: (head) =>
+    run: (head, inputs) =>
       runBuiltAction({
         action: options.action,
         workspace: repo.dir,
         ...onPullRequest({ number: options.number, head, base }),
         apiUrl: github.url,
-        inputs: options.inputs ?? {},
-        extraEnv: repo.env,
+        inputs: { ...options.inputs, ...inputs },
+        extraEnv: { ...repo.env, ...options.env },
       }),
     async close() {
       await github.close();
