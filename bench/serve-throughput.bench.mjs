@@ -350,7 +350,7 @@ async function measureModel(name, ort) {
   };
   // Warm up sessions and JIT on every server before timing: 2 s of the same load each, so V8 has
   // optimized the request path (`perf` saw the first seconds cost modelops, with more JavaScript
-  // to compile, 1.9× the CPU per request of later ones; the floor peer less).
+  // to compile, 1.9× the CPU inside node per request of later ones; the floor peer less).
   for (const server of Object.values(servers))
     await autocannon({
       url: `${server.url}/v2/models/${name}/infer`,
